@@ -1,0 +1,210 @@
+// Shape and type inference for every op the builder emits: one entry per op. Dims that depend on data are null.
+import type { DType } from '../onnx/dtype.ts';
+import type { Attrs } from './node.ts';
+import type { Dim, Shape, Value } from './value.ts';
+
+type Out = { dtype: DType; shape: Shape | null };
+type Rule = (inputs: readonly (Value | null)[], attrs: Attrs, count: number) => Out[];
+
+const int = (attrs: Attrs, k: string, d: number) => (attrs[k]?.type === 'int' ? (attrs[k] as { value: number }).value : d);
+const ints = (attrs: Attrs, k: string) => (attrs[k]?.type === 'ints' ? (attrs[k] as { value: number[] }).value : undefined);
+const constInts = (v: Value | null | undefined) => (v?.constValue ? v.constValue.numbers() : undefined);
+const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+function first(inputs: readonly (Value | null)[]): Value {
+  const v = inputs[0];
+  if (!v) throw new Error('missing first input');
+  return v;
+}
+
+export function broadcast(...shapes: (Shape | null)[]): Shape | null {
+  if (shapes.some((s) => s === null)) return null;
+  const rank = Math.max(...shapes.map((s) => s!.length));
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d: Dim = 1;
+    for (const s of shapes as Shape[]) {
+      const e = s[s.length - rank + i];
+      if (e === undefined || e === 1) continue;
+      if (d === 1) d = e;
+      else if (d !== e) {
+        if (typeof d === 'number' && typeof e === 'number') throw new Error(`cannot broadcast shapes ${JSON.stringify(shapes)}`);
+        d = typeof d === 'number' ? d : typeof e === 'number' ? e : null;
+      }
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+const same: Rule = (inp) => [{ dtype: first(inp).dtype, shape: first(inp).shape }];
+const elementwise: Rule = (inp) => [{ dtype: first(inp).dtype, shape: broadcast(...inp.map((v) => v!.shape)) }];
+const compare: Rule = (inp) => [{ dtype: 'bool', shape: broadcast(...inp.map((v) => v!.shape)) }];
+
+function matmulShape(a: Shape | null, b: Shape | null): Shape | null {
+  if (!a || !b) return null;
+  const a2 = a.length === 1 ? [1, a[0]!] : a;
+  const b2 = b.length === 1 ? [b[0]!, 1] : b;
+  const batch = broadcast(a2.slice(0, -2), b2.slice(0, -2));
+  const out = [...(batch ?? []), a2[a2.length - 2]!, b2[b2.length - 1]!];
+  if (a.length === 1) out.splice(out.length - 2, 1);
+  if (b.length === 1) out.splice(out.length - 1, 1);
+  return out;
+}
+
+function reduce(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
+  const x = first(inp);
+  if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+  const axesIn = constInts(inp[1]) ?? ints(attrs, 'axes');
+  const keep = int(attrs, 'keepdims', 1) === 1;
+  const axes = new Set((axesIn ?? x.shape.map((_, i) => i)).map((a) => norm(a, x.rank)));
+  const shape: Dim[] = [];
+  x.shape.forEach((d, i) => {
+    if (!axes.has(i)) shape.push(d);
+    else if (keep) shape.push(1);
+  });
+  return [{ dtype: x.dtype, shape }];
+}
+
+function reshape(inp: readonly (Value | null)[]): Out[] {
+  const x = first(inp);
+  const target = constInts(inp[1]);
+  if (!target) return [{ dtype: x.dtype, shape: null }];
+  const shape: Dim[] = target.map((d, i) => (d === 0 ? x.shape?.[i] ?? null : d === -1 ? null : d));
+  const minus = target.indexOf(-1);
+  if (minus >= 0 && x.shape && x.shape.every((d) => typeof d === 'number') && shape.every((d, i) => i === minus || typeof d === 'number')) {
+    const total = (x.shape as number[]).reduce((a, b) => a * b, 1);
+    const known = shape.reduce<number>((a, d, i) => (i === minus ? a : a * (d as number)), 1);
+    shape[minus] = total / known;
+  }
+  return [{ dtype: x.dtype, shape }];
+}
+
+function slice(inp: readonly (Value | null)[]): Out[] {
+  const x = first(inp);
+  const starts = constInts(inp[1]);
+  const ends = constInts(inp[2]);
+  if (!x.shape || !starts || !ends) return [{ dtype: x.dtype, shape: x.shape ? x.shape.map(() => null) : null }];
+  const axes = constInts(inp[3]) ?? starts.map((_, i) => i);
+  const steps = constInts(inp[4]) ?? starts.map(() => 1);
+  const shape = [...x.shape];
+  axes.forEach((a0, i) => {
+    const a = norm(a0, x.rank);
+    const d = x.shape![a];
+    if (typeof d !== 'number') return void (shape[a] = null);
+    const step = steps[i]!;
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
+    const s = step > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
+    const e = step > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
+    shape[a] = Math.max(0, Math.ceil((e - s) / step));
+  });
+  return [{ dtype: x.dtype, shape }];
+}
+
+const rules: Record<string, Rule> = {
+  Identity: same, Relu: same, Tanh: same, Sigmoid: same, Neg: same, Sqrt: same, Exp: same, Log: same, Abs: same,
+  Reciprocal: same, Sign: same,
+  Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: (inp) => [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, inp[1]!.shape) }],
+  Max: elementwise, Min: elementwise, Sum: elementwise,
+  Greater: compare, Less: compare, Equal: compare,
+  Where: (inp) => [{ dtype: inp[1]!.dtype, shape: broadcast(...inp.map((v) => v!.shape)) }],
+  Cast: (inp, attrs) => {
+    const to = int(attrs, 'to', 1);
+    const dtype: DType = to === 7 ? 'int64' : to === 9 ? 'bool' : to === 6 ? 'int32' : to === 11 ? 'float64' : 'float32';
+    return [{ dtype, shape: first(inp).shape }];
+  },
+  MatMul: (inp) => [{ dtype: first(inp).dtype, shape: matmulShape(first(inp).shape, inp[1]!.shape) }],
+  Gemm: (inp, attrs) => {
+    const a = first(inp).shape, b = inp[1]!.shape;
+    const m = a ? (int(attrs, 'transA', 0) ? a[1]! : a[0]!) : null;
+    const n = b ? (int(attrs, 'transB', 0) ? b[0]! : b[1]!) : null;
+    return [{ dtype: first(inp).dtype, shape: [m, n] }];
+  },
+  Transpose: (inp, attrs) => {
+    const x = first(inp);
+    if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+    const perm = ints(attrs, 'perm') ?? x.shape.map((_, i) => x.rank - 1 - i);
+    return [{ dtype: x.dtype, shape: perm.map((p) => x.shape![p]!) }];
+  },
+  Reshape: reshape,
+  Squeeze: (inp) => {
+    const x = first(inp);
+    const axes = constInts(inp[1]);
+    if (!x.shape || !axes) return [{ dtype: x.dtype, shape: null }];
+    const drop = new Set(axes.map((a) => norm(a, x.rank)));
+    return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !drop.has(i)) }];
+  },
+  Unsqueeze: (inp) => {
+    const x = first(inp);
+    const axes = constInts(inp[1]);
+    if (!x.shape || !axes) return [{ dtype: x.dtype, shape: null }];
+    const rank = x.rank + axes.length;
+    const add = new Set(axes.map((a) => norm(a, rank)));
+    const shape: Dim[] = [];
+    let j = 0;
+    for (let i = 0; i < rank; i++) shape.push(add.has(i) ? 1 : x.shape[j++]!);
+    return [{ dtype: x.dtype, shape }];
+  },
+  Concat: (inp, attrs) => {
+    const x = first(inp);
+    if (inp.some((v) => !v!.shape)) return [{ dtype: x.dtype, shape: null }];
+    const axis = norm(int(attrs, 'axis', 0), x.rank);
+    const shape = [...x.shape!];
+    let total: Dim = 0;
+    for (const v of inp) {
+      const d = v!.shape![axis]!;
+      total = typeof total === 'number' && typeof d === 'number' ? total + d : null;
+    }
+    shape[axis] = total;
+    return [{ dtype: x.dtype, shape }];
+  },
+  Split: (inp, attrs, count) => {
+    const x = first(inp);
+    const sizes = constInts(inp[1]);
+    const n = sizes ? sizes.length : count;
+    return Array.from({ length: n }, (_, i) => {
+      if (!x.shape) return { dtype: x.dtype, shape: null };
+      const axis = norm(int(attrs, 'axis', 0), x.rank);
+      const shape = [...x.shape];
+      const d = x.shape[axis];
+      shape[axis] = sizes ? sizes[i]! : typeof d === 'number' && d % n === 0 ? d / n : null;
+      return { dtype: x.dtype, shape };
+    });
+  },
+  Slice: slice,
+  Gather: (inp, attrs) => {
+    const x = first(inp), idx = inp[1]!;
+    if (!x.shape || !idx.shape) return [{ dtype: x.dtype, shape: null }];
+    const axis = norm(int(attrs, 'axis', 0), x.rank);
+    return [{ dtype: x.dtype, shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)] }];
+  },
+  ReduceSum: reduce, ReduceMean: reduce, ReduceMax: reduce,
+  Shape: (inp) => [{ dtype: 'int64', shape: [first(inp).shape?.length ?? null] }],
+  Size: () => [{ dtype: 'int64', shape: [] }],
+  Expand: (inp) => {
+    const target = constInts(inp[1]);
+    return [{ dtype: first(inp).dtype, shape: target ? broadcast(first(inp).shape, target) : null }];
+  },
+  ConstantOfShape: (inp) => {
+    const dims = constInts(inp[0]);
+    return [{ dtype: 'float32', shape: dims ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
+  },
+  LSTM: (inp, attrs, count) => {
+    const x = first(inp);
+    const h = int(attrs, 'hidden_size', 0);
+    const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
+    const [t, b] = x.shape ?? [null, null];
+    const outs: Out[] = [
+      { dtype: x.dtype, shape: [t!, dirs, b!, h] },
+      { dtype: x.dtype, shape: [dirs, b!, h] },
+      { dtype: x.dtype, shape: [dirs, b!, h] },
+    ];
+    return outs.slice(0, Math.max(1, count));
+  },
+};
+
+export function inferShapes(op: string, inputs: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
+  const rule = rules[op];
+  if (!rule) throw new Error(`no shape inference for op ${op}: give output types explicitly`);
+  return rule(inputs, attrs, count);
+}

@@ -1,0 +1,80 @@
+// TensorProto <-> Tensor. We write raw little-endian bytes; we read every layout other tools write:
+// raw_data, the typed *_data fields, and external data (PyTorch's dynamo exporter puts weights in model.onnx.data).
+import type { onnx as T } from 'onnx-proto';
+import { allocate, BYTES, codeName, DTYPE_CODE, dtypeFromCode, type DType } from './dtype.ts';
+import { OnnxError } from './errors.ts';
+import { onnx, toNumber } from './proto.ts';
+import { sizeOf, Tensor } from './tensor.ts';
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('ingraph assumes a little-endian host');
+
+/** Reads `length` bytes at `offset` of the external file `location` (relative to the model's folder). */
+export type ExternalReader = (location: string, offset: number, length: number | undefined) => Uint8Array;
+
+export function tensorToProto(name: string, t: Tensor): T.ITensorProto {
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return { name, dims: [...t.dims], dataType: DTYPE_CODE[t.dtype], rawData: Uint8Array.from(bytes) };
+}
+
+/** Largest tensor we agree to materialise from a file: a bound so a hostile header cannot ask for terabytes. */
+const MAX_ELEMENTS = 1 << 28;
+
+export function tensorFromProto(tp: T.ITensorProto, where: string, external?: ExternalReader): Tensor {
+  const name = tp.name ?? '';
+  const code = tp.dataType ?? 0;
+  const dtype = dtypeFromCode(code);
+  if (!dtype) throw new OnnxError(`${where}: tensor "${name}" has element type ${codeName(code)}, which ingraph does not read`);
+  const dims = (tp.dims ?? []).map((d) => toNumber(d as number));
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new OnnxError(`${where}: tensor "${name}" has invalid dims [${dims.join(',')}]`);
+  }
+  const n = sizeOf(dims);
+  if (n > MAX_ELEMENTS) throw new OnnxError(`${where}: tensor "${name}" declares ${n} elements, more than ingraph will load`);
+  const nbytes = n * BYTES[dtype];
+  let raw: Uint8Array | null = null;
+  if (tp.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    raw = readExternal(tp, name, where, nbytes, external);
+  } else if (tp.rawData && tp.rawData.length > 0) {
+    raw = tp.rawData;
+  }
+  if (raw) {
+    if (raw.length !== nbytes) {
+      throw new OnnxError(`${where}: tensor "${name}" of dims [${dims.join(',')}] needs ${nbytes} bytes, found ${raw.length}`);
+    }
+    const out = allocate(dtype, n);
+    new Uint8Array(out.buffer).set(raw);
+    return new Tensor(dtype, dims, out);
+  }
+  return new Tensor(dtype, dims, fromTypedFields(tp, dtype, n, name, where));
+}
+
+function fromTypedFields(tp: T.ITensorProto, dtype: DType, n: number, name: string, where: string) {
+  const src: ArrayLike<number | { toNumber(): number }> =
+    dtype === 'float32' ? tp.floatData ?? [] :
+    dtype === 'float64' ? tp.doubleData ?? [] :
+    dtype === 'int64' ? tp.int64Data ?? [] :
+    tp.int32Data ?? [];
+  if (src.length !== n) throw new OnnxError(`${where}: tensor "${name}" needs ${n} values, found ${src.length}`);
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) {
+    const v = toNumber(src[i] as number);
+    (out as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(v) : v;
+  }
+  return out;
+}
+
+function readExternal(tp: T.ITensorProto, name: string, where: string, nbytes: number, external?: ExternalReader) {
+  const kv = new Map((tp.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+  const location = kv.get('location');
+  if (!location) throw new OnnxError(`${where}: tensor "${name}" is stored externally but names no location`);
+  if (!external) throw new OnnxError(`${where}: tensor "${name}" is stored in "${location}", which cannot be read here`);
+  const offset = Number(kv.get('offset') ?? 0);
+  const length = kv.has('length') ? Number(kv.get('length')) : nbytes;
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+    throw new OnnxError(`${where}: tensor "${name}" has an invalid external offset/length`);
+  }
+  if (length !== nbytes) {
+    throw new OnnxError(`${where}: tensor "${name}" needs ${nbytes} bytes but its external length is ${length}`);
+  }
+  return external(location, offset, length);
+}
