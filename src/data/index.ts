@@ -1,0 +1,10 @@
+// The data pipeline: pure functions shared by the Node trainer and the browser viewer.
+
+export * from './rng.ts';
+export * from './errors.ts';
+export * from './series.ts';
+export * from './csv.ts';
+export * from './windows.ts';
+export * from './split.ts';
+export * from './batches.ts';
+export * from './normalize.ts';

@@ -1,0 +1,31 @@
+// Chronological train/test split of window rows: the test rows follow the training rows, never mixed in.
+
+import { DataError } from './errors.ts';
+
+export type SplitSpec = { train: number } | { fraction: number };
+
+export interface Split {
+  /** Half-open row range [start, end). */
+  train: [number, number];
+  test: [number, number];
+}
+
+/** The first rows train, the rest test; `fraction` takes floor(fraction·count) training rows. */
+export function chronologicalSplit(count: number, spec: SplitSpec): Split {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`row count must be a non-negative integer, got ${count}`);
+  let train: number;
+  if ('train' in spec) {
+    if (!Number.isInteger(spec.train) || spec.train < 1) {
+      throw new RangeError(`train rows must be a positive integer, got ${spec.train}`);
+    }
+    train = spec.train;
+  } else {
+    const f = spec.fraction;
+    if (!(f > 0 && f <= 1)) throw new RangeError(`train fraction must be in (0, 1], got ${f}`);
+    // The epsilon keeps 0.29·100 at 29 rather than 28.999… → 28.
+    train = Math.floor(f * count + 1e-9);
+    if (train < 1) throw new DataError(`train fraction ${f} of ${count} rows leaves no training rows`);
+  }
+  if (train > count) throw new DataError(`${train} training rows were asked for, but there are only ${count} rows`);
+  return { train: [0, train], test: [train, count] };
+}

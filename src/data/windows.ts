@@ -1,0 +1,68 @@
+// Sliding windows over a series, laid out as the LSTM's batch-first input [count, window, 1] and target [count, 1].
+
+import { DataError } from './errors.ts';
+
+export interface WindowOptions {
+  /** Input length (time steps per row). */
+  window: number;
+  /** How far past the window's last value the target lies; 1 = the next value. */
+  horizon?: number;
+}
+
+export interface Windows {
+  /** [count, window, 1], row-major. */
+  x: Float32Array;
+  /** [count, 1]. */
+  y: Float32Array;
+  count: number;
+  window: number;
+}
+
+export interface WindowInputs {
+  x: Float32Array;
+  count: number;
+  window: number;
+}
+
+/** Row i: input series[i .. i+window-1], target series[i+window+horizon-1]. */
+export function makeWindows(series: ArrayLike<number>, opts: WindowOptions): Windows {
+  const { window } = opts;
+  const horizon = opts.horizon ?? 1;
+  checkPositiveInteger('window', window);
+  checkPositiveInteger('horizon', horizon);
+  const needed = window + horizon;
+  if (series.length < needed) {
+    throw new DataError(
+      `the series has ${series.length} values; window ${window} with horizon ${horizon} needs at least ${needed}`,
+    );
+  }
+  const count = series.length - needed + 1;
+  const y = new Float32Array(count);
+  for (let i = 0; i < count; i++) y[i] = series[i + needed - 1]!;
+  return { x: fillInputs(series, window, count), y, count, window };
+}
+
+/**
+ * Every window's input, including the last one, which has no target: prediction writes one value per window,
+ * row i forecasting series[i+window], so count = length - window + 1.
+ */
+export function windowInputs(series: ArrayLike<number>, window: number): WindowInputs {
+  checkPositiveInteger('window', window);
+  if (series.length < window) {
+    throw new DataError(`the series has ${series.length} values; window ${window} needs at least ${window}`);
+  }
+  const count = series.length - window + 1;
+  return { x: fillInputs(series, window, count), count, window };
+}
+
+function fillInputs(series: ArrayLike<number>, window: number, count: number): Float32Array {
+  const x = new Float32Array(count * window);
+  for (let i = 0; i < count; i++) {
+    for (let t = 0; t < window; t++) x[i * window + t] = series[i + t]!;
+  }
+  return x;
+}
+
+function checkPositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}

@@ -1,0 +1,12 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as data from '../../src/data/index.ts';
+
+test('src/data/index.ts re-exports the whole data pipeline', () => {
+  for (const name of [
+    'Rng', 'DataError', 'locate', 'dataError', 'tutorialSeries', 'CsvColumnReader', 'parseCsvColumn', 'makeWindows',
+    'windowInputs', 'chronologicalSplit', 'epochBatches', 'fitNormalizer', 'normalize', 'denormalize',
+  ]) {
+    assert.equal(typeof (data as Record<string, unknown>)[name], 'function', name);
+  }
+});
