@@ -46,8 +46,9 @@ export class Graph {
     return new Graph(name, this);
   }
 
-  input(name: string, dtype: DType, shape: Shape): Value {
-    const v = new Value(this, this.namer.claim(name), dtype, shape);
+  /** A graph input; `name` is kept as given unless `fresh` asks the namer for a new one from it (subgraph inputs). */
+  input(name: string, dtype: DType, shape: Shape, fresh = false): Value {
+    const v = new Value(this, fresh ? this.namer.fresh(name) : this.namer.claim(name), dtype, shape);
     this.inputs.push(v);
     return v;
   }

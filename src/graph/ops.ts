@@ -60,7 +60,13 @@ export class Ops {
   unsqueeze(a: Value, axes: number[]) { return this.one('Unsqueeze', [a, this.ints(axes)]); }
   concat(xs: Value[], axis: number) { return this.one('Concat', xs, { axis: attr.int(axis) }); }
   gather(a: Value, indices: Value, axis = 0) { return this.one('Gather', [a, indices], { axis: attr.int(axis) }); }
-  shape(a: Value) { return this.one('Shape', [a]); }
+  shape(a: Value, start?: number) { return this.one('Shape', [a], start ? { start: attr.int(start) } : {}); }
+
+  /** float32 zeros shaped like v (a constant when v's shape is fixed). */
+  zerosLike(v: Value): Value {
+    const dims = v.shape?.every((d) => typeof d === 'number') ? (v.shape as number[]) : null;
+    return this.one('ConstantOfShape', [dims ? this.ints(dims) : this.shape(v)]);
+  }
   expand(a: Value, shape: Value) { return this.one('Expand', [a, shape]); }
 
   slice(a: Value, starts: number[], ends: number[], axes: number[], steps?: number[]) {

@@ -9,6 +9,12 @@ type Rule = (inputs: readonly (Value | null)[], attrs: Attrs, count: number) => 
 const int = (attrs: Attrs, k: string, d: number) => (attrs[k]?.type === 'int' ? (attrs[k] as { value: number }).value : d);
 const ints = (attrs: Attrs, k: string) => (attrs[k]?.type === 'ints' ? (attrs[k] as { value: number[] }).value : undefined);
 const constInts = (v: Value | null | undefined) => (v?.constValue ? v.constValue.numbers() : undefined);
+/** When a shape input is Shape(v) (whole), the dims are v's: symbolic batch dims survive Expand/Reshape. */
+function shapeFrom(v: Value | null | undefined): Shape | null {
+  const p = v?.producer;
+  if (p && p.op === 'Shape' && !p.attrs.start && !p.attrs.end) return p.inputs[0]!.shape;
+  return null;
+}
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 function first(inputs: readonly (Value | null)[]): Value {
@@ -69,7 +75,7 @@ function reduce(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
 function reshape(inp: readonly (Value | null)[]): Out[] {
   const x = first(inp);
   const target = constInts(inp[1]);
-  if (!target) return [{ dtype: x.dtype, shape: null }];
+  if (!target) return [{ dtype: x.dtype, shape: shapeFrom(inp[1]) }];
   const shape: Dim[] = target.map((d, i) => (d === 0 ? x.shape?.[i] ?? null : d === -1 ? null : d));
   const minus = target.indexOf(-1);
   if (minus >= 0 && x.shape && x.shape.every((d) => typeof d === 'number') && shape.every((d, i) => i === minus || typeof d === 'number')) {
@@ -179,15 +185,26 @@ const rules: Record<string, Rule> = {
     return [{ dtype: x.dtype, shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)] }];
   },
   ReduceSum: reduce, ReduceMean: reduce, ReduceMax: reduce,
-  Shape: (inp) => [{ dtype: 'int64', shape: [first(inp).shape?.length ?? null] }],
+  Shape: (inp, attrs) => {
+    const r = first(inp).shape?.length;
+    if (r === undefined) return [{ dtype: 'int64', shape: [null] }];
+    const start = norm(int(attrs, 'start', 0), r), end = norm(int(attrs, 'end', r), r);
+    return [{ dtype: 'int64', shape: [Math.max(0, Math.min(end, r) - start)] }];
+  },
+  Pad: (inp) => {
+    const x = first(inp), pads = constInts(inp[1]);
+    if (!x.shape || !pads) return [{ dtype: x.dtype, shape: x.shape ? x.shape.map(() => null) : null }];
+    const r = x.rank;
+    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => (typeof d === 'number' ? d + pads[i]! + pads[r + i]! : null)) }];
+  },
   Size: () => [{ dtype: 'int64', shape: [] }],
   Expand: (inp) => {
     const target = constInts(inp[1]);
-    return [{ dtype: first(inp).dtype, shape: target ? broadcast(first(inp).shape, target) : null }];
+    return [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, target ?? shapeFrom(inp[1])) }];
   },
   ConstantOfShape: (inp) => {
     const dims = constInts(inp[0]);
-    return [{ dtype: 'float32', shape: dims ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
+    return [{ dtype: 'float32', shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
   },
   LSTM: (inp, attrs, count) => {
     const x = first(inp);

@@ -1,0 +1,34 @@
+// training_model.onnx and eval_model.onnx: the forward pass with parameters as graph inputs, the loss, and (for
+// training) every parameter's gradient from our reverse-mode autodiff.
+import { gradients } from '../autodiff/backward.ts';
+import { Graph } from '../graph/graph.ts';
+import { loss, type LossName } from '../graph/losses.ts';
+import { forecaster, parameterSpecs, type ModelConfig } from '../graph/model.ts';
+import { Ops } from '../graph/ops.ts';
+import type { Value } from '../graph/value.ts';
+
+export function trainingGraph(c: ModelConfig, lossKind: LossName = 'mse'): Graph {
+  const g = new Graph('ingraph_training');
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', ['batch', c.window, c.features]);
+  const target = g.input('target', 'float32', ['batch', c.outputs]);
+  const params = new Map(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
+  const y = forecaster(o, x, c, (n) => params.get(n)!);
+  const l = loss(o, lossKind, y, target, 'loss');
+  g.output(l);
+  const grads = gradients(g, l, [...params.values()]);
+  for (const [name, p] of params) g.output(grads.get(p)!, `${name}_grad`);
+  return g;
+}
+
+export function evalGraph(c: ModelConfig, lossKind: LossName = 'mse'): Graph {
+  const g = new Graph('ingraph_eval');
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', ['batch', c.window, c.features]);
+  const target = g.input('target', 'float32', ['batch', c.outputs]);
+  const params = new Map<string, Value>(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
+  const y = forecaster(o, x, c, (n) => params.get(n)!, 'y');
+  g.output(loss(o, lossKind, y, target, 'loss'));
+  g.output(y);
+  return g;
+}

@@ -1,0 +1,68 @@
+// Reverse mode over a builder graph (as micrograd and tinygrad do it): keep only the nodes between the loss and
+// the parameters, walk them in reverse order, sum the gradients of values used more than once, and ask the table
+// for each node's rule. Gradient nodes are appended to the same graph.
+import type { Graph } from '../graph/graph.ts';
+import type { Node } from '../graph/node.ts';
+import { Ops } from '../graph/ops.ts';
+import type { Value } from '../graph/value.ts';
+import { gradRule } from './registry.ts';
+import './rules/index.ts';
+
+export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: Value): Map<Value, Value> {
+  const o = new Ops(g);
+  // Forward reach from the parameters, backward reach from the loss: a node matters if it is in both.
+  const fromParams = new Set<Value>(wrt);
+  for (const n of g.nodes) if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => fromParams.add(v));
+  const toLoss = new Set<Value>([loss]);
+  const live: Node[] = [];
+  for (let k = g.nodes.length - 1; k >= 0; k--) {
+    const n = g.nodes[k]!;
+    if (!n.outputs.some((v) => toLoss.has(v)) || !n.outputs.some((v) => fromParams.has(v))) continue;
+    live.push(n);
+    n.inputs.forEach((v) => v && toLoss.add(v));
+  }
+
+  const pending = new Map<Value, Value[]>();
+  const accumulate = (v: Value, grad: Value) => {
+    const list = pending.get(v);
+    if (list) list.push(grad);
+    else pending.set(v, [grad]);
+  };
+  // A value used twice (x*x) receives two contributions; they are summed when first read.
+  const total = (v: Value): Value | null => {
+    const list = pending.get(v);
+    if (!list) return null;
+    if (list.length > 1) {
+      const sum = list.length === 2 ? o.add(list[0]!, list[1]!) : g.add('Sum', list, {})[0]!;
+      pending.set(v, [sum]);
+    }
+    return pending.get(v)![0]!;
+  };
+
+  accumulate(loss, seed ?? o.scalar(1));
+  for (const n of live) {
+    const GO = n.outputs.map(total);
+    if (GO.every((x) => x === null)) continue;
+    const rule = gradRule(n.op);
+    if (!rule) throw new Error(`no gradient rule for op ${n.op} (node ${n.name}); the loss depends on it`);
+    const needs = (i: number) => {
+      const v = n.inputs[i];
+      return !!v && fromParams.has(v) && toLoss.has(v);
+    };
+    const grads = rule({ o, node: n, I: (i) => n.inputs[i]!, O: (i) => n.outputs[i]!, GO: (i) => GO[i] ?? null, needs });
+    if (grads.length !== n.inputs.length) {
+      throw new Error(`gradient rule for ${n.op} returned ${grads.length} gradients for ${n.inputs.length} inputs`);
+    }
+    grads.forEach((gr, i) => {
+      if (gr && needs(i)) accumulate(n.inputs[i]!, gr);
+    });
+  }
+
+  const out = new Map<Value, Value>();
+  for (const w of wrt) {
+    const gr = total(w);
+    if (!gr) throw new Error(`the loss does not depend on "${w.name}"`);
+    out.set(w, gr);
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+// The gradient table: op name -> rule. A rule gets the node's inputs I(i), outputs O(i) and the gradients of its
+// outputs GO(i) (null: symbolically zero, nothing was emitted) and returns one gradient per input, or null.
+import type { Node } from '../graph/node.ts';
+import type { Ops } from '../graph/ops.ts';
+import type { Value } from '../graph/value.ts';
+
+export interface GradContext {
+  /** Emits into the graph being differentiated. */
+  o: Ops;
+  node: Node;
+  I(i: number): Value;
+  O(i: number): Value;
+  GO(i: number): Value | null;
+  /** Whether input i lies on a path to a parameter: rules skip the work for inputs that need no gradient. */
+  needs(i: number): boolean;
+}
+
+export type GradRule = (c: GradContext) => (Value | null)[];
+
+const table = new Map<string, GradRule>();
+
+export function defineGrad(op: string, rule: GradRule): void {
+  if (table.has(op)) throw new Error(`gradient rule for ${op} is defined twice`);
+  table.set(op, rule);
+}
+
+export function gradRule(op: string): GradRule | undefined {
+  return table.get(op);
+}
+
+export function registeredOps(): string[] {
+  return [...table.keys()].sort();
+}

@@ -1,0 +1,40 @@
+// Elementwise arithmetic. Every binary rule undoes broadcasting through the one shared helper.
+import { defineGrad } from '../registry.ts';
+import { unbroadcast } from '../unbroadcast.ts';
+
+defineGrad('Identity', ({ GO }) => [GO(0)]);
+
+defineGrad('Neg', ({ o, GO }) => [o.neg(GO(0)!)]);
+
+defineGrad('Add', ({ o, I, GO, needs }) => [
+  needs(0) ? unbroadcast(o, GO(0)!, I(0)) : null,
+  needs(1) ? unbroadcast(o, GO(0)!, I(1)) : null,
+]);
+
+defineGrad('Sub', ({ o, I, GO, needs }) => [
+  needs(0) ? unbroadcast(o, GO(0)!, I(0)) : null,
+  needs(1) ? unbroadcast(o, o.neg(GO(0)!), I(1)) : null,
+]);
+
+defineGrad('Mul', ({ o, I, GO, needs }) => [
+  needs(0) ? unbroadcast(o, o.mul(GO(0)!, I(1)), I(0)) : null,
+  needs(1) ? unbroadcast(o, o.mul(GO(0)!, I(0)), I(1)) : null,
+]);
+
+// d(a/b) = da/b - db·(a/b)/b: uses its output, so no second division of a.
+defineGrad('Div', ({ o, I, O, GO, needs }) => {
+  const gb = needs(1) || needs(0) ? o.div(GO(0)!, I(1)) : null;
+  return [needs(0) ? unbroadcast(o, gb!, I(0)) : null, needs(1) ? unbroadcast(o, o.neg(o.mul(gb!, O(0))), I(1)) : null];
+});
+
+defineGrad('Abs', ({ o, I, GO }) => [o.mul(GO(0)!, o.sign(I(0)))]);
+
+// Where(c, a, b): the condition gets no gradient; each branch gets GO where it was chosen.
+defineGrad('Where', ({ o, I, GO, needs }) => {
+  const zero = o.scalar(0);
+  return [
+    null,
+    needs(1) ? unbroadcast(o, o.where(I(0), GO(0)!, zero), I(1)) : null,
+    needs(2) ? unbroadcast(o, o.where(I(0), zero, GO(0)!), I(2)) : null,
+  ];
+});

@@ -1,0 +1,7 @@
+// Loading this module fills the gradient table: one import per rule family.
+import './arithmetic.ts';
+import './activations.ts';
+import './matmul.ts';
+import './reduce.ts';
+import './structure.ts';
+import './lstm.ts';
