@@ -90,11 +90,15 @@ function slice(inp: readonly (Value | null)[]): Out[] {
   const x = first(inp);
   const starts = constInts(inp[1]);
   const ends = constInts(inp[2]);
-  if (!x.shape || !starts || !ends) return [{ dtype: x.dtype, shape: x.shape ? x.shape.map(() => null) : null }];
-  const axes = constInts(inp[3]) ?? starts.map((_, i) => i);
+  const axes = constInts(inp[3]) ?? starts?.map((_, i) => i);
+  if (!x.shape || !starts || !ends) {
+    // Bounds computed in the graph: only the sliced axes lose their size.
+    const cut = axes ? new Set(axes.map((a) => norm(a, x.rank))) : null;
+    return [{ dtype: x.dtype, shape: x.shape ? x.shape.map((d, i) => (!cut || cut.has(i) ? null : d)) : null }];
+  }
   const steps = constInts(inp[4]) ?? starts.map(() => 1);
   const shape = [...x.shape];
-  axes.forEach((a0, i) => {
+  axes!.forEach((a0, i) => {
     const a = norm(a0, x.rank);
     const d = x.shape![a];
     if (typeof d !== 'number') return void (shape[a] = null);

@@ -1,0 +1,22 @@
+// An optimizer is a graph builder: (parameter, gradient, state) -> (parameter', state'), with the per-step scalars
+// (bias corrections, step size) built once per step and shared by every parameter it updates.
+import type { Ops } from '../graph/ops.ts';
+import type { Value } from '../graph/value.ts';
+
+export type OptimizerName = 'adam' | 'adamw' | 'sgd';
+
+export interface StepInputs {
+  /** float32 [1] */
+  lr: Value;
+  /** float32 [1]: the 1-based number of this update */
+  step: Value;
+}
+
+export interface Optimizer {
+  name: OptimizerName;
+  /** Per-parameter state tensors, named `<param>.<state>` in optimizer_model.onnx and checkpoints. */
+  stateNames: string[];
+  hyper: Record<string, number>;
+  scalars(o: Ops, s: StepInputs): Record<string, Value>;
+  update(o: Ops, p: Value, g: Value, state: Value[], k: Record<string, Value>): { p: Value; state: Value[] };
+}
