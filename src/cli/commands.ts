@@ -1,5 +1,6 @@
 // The list of commands, one module each.
 import type { CommandModule } from 'yargs';
+import { doctor } from './doctor.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [doctor];
