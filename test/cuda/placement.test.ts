@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingProviderFiles, providerDir, tinyModel } from '../../src/train/cuda.ts';
@@ -29,6 +29,13 @@ const CUDA_LOG = `\
 2026-11-26 15:00:00.000000010 [V:onnxruntime:, session_state.cc:186 CreateGraphInfo] SaveMLValueNameIndexMapping
 `;
 
+function tinyModelFile(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ingraph-placement-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'tiny.onnx'), tinyModel());
+  return join(dir, 'tiny.onnx');
+}
+
 test('a captured CPU log: one provider, a count and no names', () => {
   const p = parsePlacements(CPU_LOG);
   assert.deepEqual(p, { byProvider: { CPUExecutionProvider: [] }, counts: { CPUExecutionProvider: 2 } });
@@ -55,18 +62,14 @@ test('placements of two sessions in one log add up; a log without placements giv
   });
 });
 
-test('placementsOf a tiny model on the CPU EP, captured from a child process', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'ingraph-placement-')), 'tiny.onnx');
-  writeFileSync(path, tinyModel());
-  assert.deepEqual(await placementsOf(path, { ep: 'cpu' }), {
+test('placementsOf a tiny model on the CPU EP, captured from a child process', async (t) => {
+  assert.deepEqual(await placementsOf(tinyModelFile(t), { ep: 'cpu' }), {
     byProvider: { CPUExecutionProvider: [] }, counts: { CPUExecutionProvider: 1 },
   });
 });
 
 test('placementsOf on CUDA without the provider rejects with the EpError', {
   skip: missingProviderFiles(providerDir()).length === 0 && 'the CUDA provider is installed here',
-}, async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'ingraph-placement-')), 'tiny.onnx');
-  writeFileSync(path, tinyModel());
-  await assert.rejects(placementsOf(path, { ep: 'cuda' }), (e: Error) => e instanceof EpError && /not installed/.test(e.message));
+}, async (t) => {
+  await assert.rejects(placementsOf(tinyModelFile(t), { ep: 'cuda' }), (e: Error) => e instanceof EpError && /not installed/.test(e.message));
 });
