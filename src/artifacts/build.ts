@@ -1,0 +1,44 @@
+// The artifact set as bytes: model.onnx, training_model.onnx, eval_model.onnx, optimizer_model.onnx and
+// train_step.onnx, plus the manifest that describes them. Pure: writing them is the Node side's job.
+import { setRecurrenceMode, type RecurrenceMode } from '../autodiff/rules/lstm.ts';
+import type { Normalizer } from '../data/normalize.ts';
+import type { LossName } from '../graph/losses.ts';
+import type { ModelConfig } from '../graph/model.ts';
+import { serializeModel } from '../onnx/serialize.ts';
+import type { Tensor } from '../onnx/tensor.ts';
+import type { Optimizer } from '../optim/optimizer.ts';
+import { inferenceGraph } from './inference.ts';
+import { FILES, makeManifest, type DataInfo, type Manifest } from './manifest.ts';
+import { optimizerGraph } from './optimizer.ts';
+import { trainStepGraph } from './train-step.ts';
+import { evalGraph, trainingGraph } from './training.ts';
+
+export interface ArtifactSpec {
+  config: ModelConfig;
+  params: Map<string, Tensor>;
+  seed: number;
+  optimizer: Optimizer;
+  loss?: LossName;
+  normalization?: Normalizer | null;
+  recurrence?: RecurrenceMode;
+  data?: DataInfo | null;
+}
+
+export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Array>; manifest: Manifest } {
+  const loss = s.loss ?? 'mse';
+  const recurrence = s.recurrence ?? 'auto';
+  const before = setRecurrenceMode(recurrence);
+  try {
+    const files: Record<string, Uint8Array> = {
+      [FILES.model]: serializeModel(inferenceGraph(s.config, s.params, s.normalization ?? null)),
+      [FILES.training]: serializeModel(trainingGraph(s.config, loss)),
+      [FILES.eval]: serializeModel(evalGraph(s.config, loss)),
+      [FILES.optimizer]: serializeModel(optimizerGraph(s.config, s.optimizer)),
+      [FILES.trainStep]: serializeModel(trainStepGraph(s.config, s.optimizer, loss)),
+    };
+    const manifest = makeManifest({ config: s.config, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, data: s.data ?? null });
+    return { files, manifest };
+  } finally {
+    setRecurrenceMode(before);
+  }
+}

@@ -1,0 +1,47 @@
+// `ingraph build-graph`: writes model.onnx (initial weights), the training artifacts and manifest.json.
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { buildArtifacts } from '../artifacts/build.ts';
+import { FILES } from '../artifacts/manifest.ts';
+import type { RecurrenceMode } from '../autodiff/rules/lstm.ts';
+import { initParameters, type ModelConfig } from '../graph/model.ts';
+import { writeFileAtomic } from '../node/files.ts';
+import { makeOptimizer, type OptimizerName } from '../optim/index.ts';
+import { intAtLeast, sizeList } from './validate.ts';
+
+interface Args {
+  hidden: number; layers: number; window: number; features: number; outputs: number; dense: string; seed: number;
+  optimizer: OptimizerName; recurrence: RecurrenceMode; out: string;
+}
+
+export function buildGraph(a: { config: ModelConfig; seed: number; optimizer: OptimizerName; recurrence: RecurrenceMode; out: string }): string[] {
+  const { files, manifest } = buildArtifacts({
+    config: a.config, params: initParameters(a.config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), recurrence: a.recurrence,
+  });
+  for (const [name, bytes] of Object.entries(files)) writeFileAtomic(join(a.out, name), bytes);
+  writeFileAtomic(join(a.out, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  return [...Object.keys(files), FILES.manifest];
+}
+
+export const buildGraphCommand: CommandModule<object, Args> = {
+  command: 'build-graph',
+  describe: 'write model.onnx, the training graphs and manifest.json',
+  builder: (y) =>
+    y
+      .option('hidden', { type: 'number', default: 5, describe: 'LSTM hidden size', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { type: 'number', default: 1, describe: 'stacked LSTM layers', coerce: intAtLeast('layers', 1) })
+      .option('window', { type: 'number', default: 10, describe: 'time steps per input window', coerce: intAtLeast('window', 1) })
+      .option('features', { type: 'number', default: 1, describe: 'values per time step', coerce: intAtLeast('features', 1) })
+      .option('outputs', { type: 'number', default: 1, describe: 'values predicted per window', coerce: intAtLeast('outputs', 1) })
+      .option('dense', { type: 'string', default: '', describe: 'extra dense layer sizes before the output, e.g. 32,16' })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
+      .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
+      .option('recurrence', { choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
+      .option('out', { type: 'string', default: 'models', describe: 'output folder' })
+      .example('$0 build-graph --hidden 32 --window 20 --out models', ''),
+  handler: (a) => {
+    const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.outputs, dense: sizeList('dense')(a.dense)! };
+    const files = buildGraph({ config, seed: a.seed, optimizer: a.optimizer, recurrence: a.recurrence, out: a.out });
+    process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);
+  },
+};

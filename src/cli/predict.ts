@@ -1,0 +1,35 @@
+// `ingraph predict`: one prediction per window of a series, written as CSV (row i predicts value i+window).
+import { writeFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { loadSeries } from '../train/dataset.ts';
+import { predictSeries } from '../train/predict.ts';
+import { column, intAtLeast } from './validate.ts';
+
+interface Args { model: string; data?: string; column?: string; window?: number; ep: 'cpu' | 'cuda'; device?: number; out?: string; seed: number }
+
+export const predictCommand: CommandModule<object, Args> = {
+  command: 'predict',
+  describe: 'run an ONNX forecaster on every window of a series',
+  builder: (y) =>
+    y
+      .option('model', { type: 'string', default: 'models/model.onnx', describe: 'ONNX model: input [batch, window, features], one output' })
+      .option('data', { type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
+      .option('column', { type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('window', { type: 'number', describe: 'window length, when the model does not fix it', coerce: intAtLeast('window', 1) })
+      .option('ep', { choices: ['cpu', 'cuda'] as const, default: 'cpu' as const })
+      .option('device', { type: 'number', coerce: intAtLeast('device', 0) })
+      .option('seed', { type: 'number', default: 0, describe: 'seed of the built-in series', coerce: intAtLeast('seed', 0) })
+      .option('out', { type: 'string', describe: 'output CSV (default: stdout)' })
+      .example('$0 predict --model models/model.onnx --data series.csv --column value --out preds.csv', ''),
+  handler: async (a) => {
+    const { series } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);
+    const r = await predictSeries(a.model, series, { window: a.window, ep: a.ep, device: a.device });
+    const head = r.outputs === 1 ? 'prediction' : Array.from({ length: r.outputs }, (_, k) => `prediction_${k}`).join(',');
+    const lines = [`row,target_row,${head}`, ...r.predictions.map((p, i) => `${i},${i + r.window},${Array.from(p).join(',')}`)];
+    const text = `${lines.join('\n')}\n`;
+    if (a.out) {
+      writeFileSync(a.out, text);
+      process.stderr.write(`wrote ${r.predictions.length} predictions (window ${r.window}) to ${a.out}\n`);
+    } else process.stdout.write(text);
+  },
+};

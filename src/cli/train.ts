@@ -1,0 +1,79 @@
+// `ingraph train`: a thin adapter over train() — flags in, progress out, Ctrl-C checkpoints and exits non-zero.
+import type { CommandModule } from 'yargs';
+import type { OptimizerName } from '../optim/index.ts';
+import type { PresetName } from '../train/presets.ts';
+import type { EpName } from '../train/providers.ts';
+import { train } from '../train/trainer.ts';
+import { UserError } from './errors.ts';
+import { progressPrinter } from './progress.ts';
+import { column, intAtLeast, positive, sizeList } from './validate.ts';
+
+interface Args {
+  ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
+  optimizer?: OptimizerName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
+  hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
+}
+
+export const trainCommand: CommandModule<object, Args> = {
+  command: 'train',
+  describe: 'train the model in the graph (Adam/MSE steps run inside ONNX Runtime)',
+  builder: (y) =>
+    y
+      .option('ep', { choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const, describe: 'execution provider' })
+      .option('device', { type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
+      .option('threads', { type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
+      .option('data', { type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
+      .option('column', { type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('preset', { choices: ['default', 'tutorial'] as const, default: 'default' as const, describe: 'settings to start from' })
+      .option('epochs', { type: 'number', coerce: intAtLeast('epochs', 0) })
+      .option('batch-size', { type: 'number', coerce: intAtLeast('batch-size', 1) })
+      .option('lr', { type: 'number', describe: 'learning rate', coerce: positive('lr') })
+      .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const })
+      .option('seed', { type: 'number', coerce: intAtLeast('seed', 0) })
+      .option('steps-per-run', { type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
+      .option('eval-every', { type: 'number', describe: 'epochs between test evaluations', coerce: intAtLeast('eval-every', 1) })
+      .option('hidden', { type: 'number', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { type: 'number', coerce: intAtLeast('layers', 1) })
+      .option('window', { type: 'number', coerce: intAtLeast('window', 1) })
+      .option('dense', { type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
+      .option('normalize', { type: 'boolean', describe: 'standardise the series (fitted on the training split)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
+      .option('out', { type: 'string', default: 'models', describe: 'artifacts folder' })
+      .option('quiet', { type: 'boolean', default: false })
+      .check((a) => {
+        if (a.column !== undefined && a.data === undefined) throw new UserError('--column needs --data');
+        return true;
+      })
+      .example('$0 train', 'the default preset on the built-in series')
+      .example('$0 train --preset tutorial --ep cuda', 'the tutorial\'s exact settings on the GPU')
+      .example('$0 train --data prices.csv --column close --epochs 100', ''),
+  handler: async (a) => {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const progress = progressPrinter(process.stderr, a.quiet);
+    const r = await train({
+      out: a.out, preset: a.preset, ep: a.ep, device: a.device, threads: a.threads,
+      data: a.data ? { file: a.data, column: column(a.column) } : null,
+      epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, seed: a.seed, stepsPerRun: a['steps-per-run'],
+      evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize,
+      resume: a.resume, signal: controller.signal,
+      onStart: (s) => {
+        if (a.quiet) return;
+        if (s.note) process.stderr.write(`${s.note}\n`);
+        process.stderr.write(`training on ${s.ep}: ${s.trainRows} train rows, ${s.testRows} test rows, ${s.stepsPerEpoch} steps/epoch, ${s.stepsPerRun} steps per run${s.startEpoch ? `, resuming at epoch ${s.startEpoch}` : ''}${s.builtArtifacts ? ` (built the artifacts in ${a.out})` : ''}\n`);
+      },
+      onEpoch: (e) => progress.epoch(e),
+    });
+    progress.done();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (r.interrupted) {
+      process.stderr.write(`interrupted at epoch ${r.metrics.epochs}: checkpoint written to ${a.out}/checkpoint.ckpt; resume with: npm run train -- --resume --out ${a.out}\n`);
+      process.exit(130);
+    }
+    const m = r.metrics;
+    process.stdout.write(`done: ${m.epochs} epochs, ${m.steps} steps in ${m.train_seconds.toFixed(2)} s (${m.ms_per_step.toFixed(3)} ms/step, ${m.steps_per_second} steps/s) on ${m.ep}; train loss ${m.train_loss.toFixed(5)}, test MSE ${m.test_mse.toFixed(5)}\nwrote ${a.out}/model.onnx, metrics.json, train-log.jsonl, checkpoint.ckpt\n`);
+  },
+};

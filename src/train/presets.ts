@@ -1,0 +1,23 @@
+// Named sets of training settings. `tutorial` is WORKLOAD.md's exactly (with zero_grad, i.e. fresh gradients
+// every step); `default` trains the same model to a good forecaster in seconds.
+import type { OptimizerName } from '../optim/optimizer.ts';
+
+export interface TrainSettings {
+  hidden: number;
+  layers: number;
+  window: number;
+  dense: number[];
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerName;
+  seed: number;
+  normalize: boolean;
+}
+
+export const PRESETS = {
+  tutorial: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 1500, batchSize: 256, lr: 1e-4, optimizer: 'adam', seed: 0, normalize: false },
+  default: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 200, batchSize: 32, lr: 1e-2, optimizer: 'adam', seed: 0, normalize: false },
+} satisfies Record<string, TrainSettings>;
+
+export type PresetName = keyof typeof PRESETS;

@@ -1,0 +1,295 @@
+// The Node trainer: runs train_step.onnx (K optimizer steps per run, parameters and optimizer state kept as flat
+// tensors that go straight from one run's outputs to the next run's inputs), evaluates the test split each epoch,
+// checkpoints atomically, and writes the trained model.onnx, metrics.json and train-log.jsonl.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { buildArtifacts } from '../artifacts/build.ts';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../artifacts/checkpoint.ts';
+import { inferenceGraph } from '../artifacts/inference.ts';
+import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
+import { flatLayout } from '../artifacts/train-step.ts';
+import { epochBatches } from '../data/batches.ts';
+import { Rng } from '../data/rng.ts';
+import { initParameters, type ModelConfig } from '../graph/model.ts';
+import { serializeModel } from '../onnx/serialize.ts';
+import { Tensor } from '../onnx/tensor.ts';
+import { makeOptimizer } from '../optim/index.ts';
+import { writeFileAtomic } from '../node/files.ts';
+import { gatherRows, loadSeries, prepareDataset, type DataSource, type Dataset } from './dataset.ts';
+import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
+import { createSession, resolveEp, type EpName } from './providers.ts';
+
+export interface TrainOptions extends Partial<TrainSettings> {
+  out: string;
+  preset?: PresetName;
+  ep?: EpName;
+  device?: number;
+  threads?: number;
+  data?: DataSource | null;
+  /** Optimizer steps per session run (the in-graph loop's length); default: one epoch per run. */
+  stepsPerRun?: number;
+  resume?: boolean;
+  /** Evaluate the test split every this many epochs (and at the last); default: about 100 evaluations a run. */
+  evalEvery?: number;
+  /** Seconds between checkpoints (taken at epoch ends); the last epoch always checkpoints. */
+  checkpointSeconds?: number;
+  /** Aborting stops at the next run boundary with a checkpoint (Ctrl-C). */
+  signal?: AbortSignal;
+  onStart?: (info: StartInfo) => void;
+  onEpoch?: (e: EpochReport) => void;
+}
+
+export interface StartInfo {
+  ep: 'cpu' | 'cuda';
+  note: string;
+  settings: TrainSettings;
+  trainRows: number;
+  testRows: number;
+  stepsPerEpoch: number;
+  stepsPerRun: number;
+  startEpoch: number;
+  builtArtifacts: boolean;
+}
+
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  testLoss: number | null;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+export interface Metrics {
+  train_loss: number;
+  test_mse: number;
+  epochs: number;
+  steps: number;
+  train_seconds: number;
+  ms_per_step: number;
+  steps_per_second: number;
+  ep: string;
+  preset: string;
+  settings: TrainSettings;
+  data: string;
+}
+
+export interface TrainResult {
+  metrics: Metrics;
+  interrupted: boolean;
+  params: Map<string, Float32Array>;
+}
+
+export class TrainError extends Error {
+  override name = 'UserError';
+}
+
+type Feeds = Record<string, ort.Tensor>;
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const preset = opts.preset ?? 'default';
+  const pick = <K extends keyof TrainSettings>(k: K): TrainSettings[K] => (opts[k] ?? PRESETS[preset][k]) as TrainSettings[K];
+  let settings: TrainSettings = {
+    hidden: pick('hidden'), layers: pick('layers'), window: pick('window'), dense: pick('dense'), epochs: pick('epochs'),
+    batchSize: pick('batchSize'), lr: pick('lr'), optimizer: pick('optimizer'), seed: pick('seed'), normalize: pick('normalize'),
+  };
+  const ckptPath = join(opts.out, FILES.checkpoint);
+  const resumed = opts.resume ? readCheckpoint(ckptPath) : null;
+  if (resumed) {
+    // A resumed run continues with the settings it started with; only the epoch count may grow.
+    settings = { ...(resumed.extra.settings as TrainSettings), epochs: opts.epochs ?? (resumed.extra.settings as TrainSettings).epochs };
+  }
+  const config: ModelConfig = { features: 1, outputs: 1, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
+
+  const { series, source } = await loadSeries(opts.data ?? null, settings.seed);
+  const data = prepareDataset(series, source, { window: settings.window, normalize: settings.normalize });
+  const trainRows = data.split.train[1] - data.split.train[0];
+  const testRows = data.split.test[1] - data.split.test[0];
+  if (resumed && resumed.extra.data !== source) throw new TrainError(`--resume: the checkpoint was trained on ${resumed.extra.data}, not ${source}`);
+
+  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data);
+  const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
+  const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
+  const [stepSession, evalSession] = await Promise.all([
+    createSession(join(opts.out, FILES.trainStep), sessionOpts),
+    createSession(join(opts.out, FILES.eval), sessionOpts),
+  ]);
+
+  const layout = flatLayout(config);
+  const P = layout.total;
+  let params: ort.Tensor, state: ort.Tensor[];
+  let step: number, epoch: number;
+  const shuffle = new Rng(0);
+  if (resumed) {
+    if (JSON.stringify(resumed.config) !== JSON.stringify(config) || resumed.tensors.get('params')?.length !== P) {
+      throw new CheckpointError(`${ckptPath}: the checkpoint is for another model configuration (${JSON.stringify(resumed.config)})`);
+    }
+    params = new ort.Tensor('float32', resumed.tensors.get('params')!, [P]);
+    state = manifest.optimizer.state.map((n) => new ort.Tensor('float32', resumed.tensors.get(n)!, [P]));
+    ({ step, epoch } = resumed);
+    shuffle.state = resumed.rng;
+  } else {
+    const init = initParameters(config, settings.seed);
+    const flat = new Float32Array(P);
+    for (const e of layout.entries) flat.set(init.get(e.name)!.data as Float32Array, e.offset);
+    params = new ort.Tensor('float32', flat, [P]);
+    state = manifest.optimizer.state.map(() => new ort.Tensor('float32', new Float32Array(P), [P]));
+    step = 0;
+    epoch = 0;
+    shuffle.state = Rng.derive(settings.seed, 'shuffle').state;
+  }
+  const logPath = join(opts.out, FILES.log);
+  truncateLog(logPath, epoch);
+
+  const stepsPerEpoch = Math.ceil(trainRows / settings.batchSize);
+  const stepsPerRun = Math.max(1, opts.stepsPerRun ?? stepsPerEpoch);
+  opts.onStart?.({ ep, note, settings, trainRows, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: built });
+
+  const evalEvery = Math.max(1, opts.evalEvery ?? Math.floor(settings.epochs / 100));
+  const lr = new ort.Tensor('float32', new Float32Array([settings.lr]), [1]);
+  const maxRows = stepsPerRun * settings.batchSize;
+  const xBuf = new Float32Array(maxRows * settings.window), yBuf = new Float32Array(maxRows);
+  const testFeeds = evalFeeds(data, data.split.test);
+  const save = () => writeCheckpoint(ckptPath, { params, state, manifest, step, epoch, rng: shuffle.state, settings, source });
+
+  let lastTrainLoss = NaN, lastTest = NaN, seconds = 0, lastSave = performance.now(), interrupted = false;
+  const t0 = performance.now();
+  const stepsAtStart = step;
+  while (epoch < settings.epochs) {
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const batches = epochBatches(trainRows, settings.batchSize, shuffle);
+    let lossSum = 0, rowSum = 0;
+    for (let b0 = 0; b0 < batches.length; b0 += stepsPerRun) {
+      const group = batches.slice(b0, b0 + stepsPerRun);
+      const offsets = new BigInt64Array(group.length + 1);
+      let rows = 0;
+      group.forEach((rowsOf, k) => {
+        gatherRows(data, rowsOf.map((r) => r + data.split.train[0]), xBuf, yBuf, rows);
+        rows += rowsOf.length;
+        offsets[k + 1] = BigInt(rows);
+      });
+      const feeds: Feeds = {
+        params, step: new ort.Tensor('int64', new BigInt64Array([BigInt(step + 1)]), [1]), learning_rate: lr,
+        x: new ort.Tensor('float32', xBuf.subarray(0, rows * settings.window), [rows, settings.window, 1]),
+        target: new ort.Tensor('float32', yBuf.subarray(0, rows), [rows, 1]),
+        offsets: new ort.Tensor('int64', offsets, [group.length + 1]),
+      };
+      manifest.optimizer.state.forEach((n, i) => (feeds[n] = state[i]!));
+      const out = await stepSession.run(feeds);
+      const losses = out.losses!.data as Float32Array;
+      const bad = losses.findIndex((l) => !Number.isFinite(l));
+      if (bad >= 0) {
+        save(); // the state before this run: the last good one
+        throw new TrainError(`the loss became ${losses[bad]} at epoch ${epoch + 1}, step ${step + bad + 1}; training stopped, the last good checkpoint is ${ckptPath} (try a lower --lr)`);
+      }
+      params = out['params.out']!;
+      state = manifest.optimizer.state.map((n) => out[`${n}.out`]!);
+      group.forEach((rowsOf, k) => {
+        lossSum += losses[k]! * rowsOf.length;
+        rowSum += rowsOf.length;
+      });
+      step += group.length;
+    }
+    epoch++;
+    lastTrainLoss = lossSum / rowSum;
+    const evalNow = testRows > 0 && (epoch % evalEvery === 0 || epoch === settings.epochs);
+    if (evalNow) lastTest = await evaluate(evalSession, testFeeds, params, layout);
+    seconds = (performance.now() - t0) / 1000;
+    const report: EpochReport = {
+      epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, testLoss: evalNow ? lastTest : null, steps: step, seconds,
+      stepsPerSecond: (step - stepsAtStart) / Math.max(seconds, 1e-9),
+    };
+    appendFileSync(logPath, `${JSON.stringify({ epoch, train_loss: report.trainLoss, test_loss: report.testLoss, seconds: +seconds.toFixed(4) })}\n`);
+    opts.onEpoch?.(report);
+    if (epoch === settings.epochs || performance.now() - lastSave > (opts.checkpointSeconds ?? 5) * 1000) {
+      save();
+      lastSave = performance.now();
+    }
+  }
+  if (interrupted) save();
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const named = unflatten(params.data as Float32Array, layout);
+  if (!interrupted) {
+    const weights = new Map([...named].map(([n, d]) => [n, new Tensor('float32', layout.entries.find((e) => e.name === n)!.dims, d)]));
+    writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(config, weights, data.normalization)));
+  }
+  const steps = step - stepsAtStart;
+  const metrics: Metrics = {
+    train_loss: lastTrainLoss, test_mse: lastTest, epochs: epoch, steps: step, train_seconds: +trainSeconds.toFixed(4),
+    ms_per_step: +((trainSeconds * 1000) / Math.max(steps, 1)).toFixed(4), steps_per_second: +(steps / trainSeconds).toFixed(1),
+    ep, preset, settings, data: source,
+  };
+  if (!interrupted) writeFileAtomic(join(opts.out, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+  await Promise.all([stepSession.release(), evalSession.release()]);
+  return { metrics, interrupted, params: named };
+}
+
+/** Reuses the artifacts in `out` when they were built for this model and optimizer; builds them otherwise. */
+function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset): { manifest: Manifest; built: boolean } {
+  const path = join(out, FILES.manifest);
+  const wanted = { config, optimizer: s.optimizer, normalization: data.normalization };
+  if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
+    const m = parseManifest(readFileSync(path, 'utf8'), path);
+    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, normalization: m.normalization }) === JSON.stringify(wanted)) {
+      return { manifest: m, built: false };
+    }
+  }
+  const { files, manifest } = buildArtifacts({
+    config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization,
+    data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
+  });
+  for (const [name, bytes] of Object.entries(files)) writeFileAtomic(join(out, name), bytes);
+  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { manifest, built: true };
+}
+
+function evalFeeds(d: Dataset, [a, b]: [number, number]): Feeds {
+  const n = b - a;
+  return {
+    x: new ort.Tensor('float32', d.x.subarray(a * d.window, b * d.window), [n, d.window, 1]),
+    target: new ort.Tensor('float32', d.y.subarray(a, b), [n, 1]),
+  };
+}
+
+async function evaluate(s: ort.InferenceSession, feeds: Feeds, params: ort.Tensor, layout: ReturnType<typeof flatLayout>): Promise<number> {
+  const flat = params.data as Float32Array;
+  const f: Feeds = { ...feeds };
+  for (const e of layout.entries) f[e.name] = new ort.Tensor('float32', flat.slice(e.offset, e.offset + e.size), e.dims);
+  const r = await s.run(f, ['loss']);
+  return (r.loss!.data as Float32Array)[0]!;
+}
+
+function unflatten(flat: Float32Array, layout: ReturnType<typeof flatLayout>): Map<string, Float32Array> {
+  return new Map(layout.entries.map((e) => [e.name, flat.slice(e.offset, e.offset + e.size)]));
+}
+
+function readCheckpoint(path: string) {
+  if (!existsSync(path)) throw new TrainError(`--resume: no checkpoint at ${path}; run without --resume to start`);
+  return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+}
+
+function writeCheckpoint(path: string, s: {
+  params: ort.Tensor; state: ort.Tensor[]; manifest: Manifest; step: number; epoch: number; rng: number; settings: TrainSettings; source: string;
+}): void {
+  const tensors = new Map<string, Float32Array>([['params', s.params.data as Float32Array]]);
+  s.manifest.optimizer.state.forEach((n, i) => tensors.set(n, s.state[i]!.data as Float32Array));
+  writeFileAtomic(path, encodeCheckpoint({
+    config: s.manifest.config, optimizer: { name: s.manifest.optimizer.name, hyper: s.manifest.optimizer.hyper },
+    step: s.step, epoch: s.epoch, rng: s.rng, extra: { settings: s.settings, data: s.source }, tensors,
+  }));
+}
+
+/** A resumed run rewrites the epochs after its checkpoint, so their old lines go. */
+function truncateLog(path: string, epoch: number): void {
+  if (!existsSync(path)) return;
+  if (epoch === 0) return writeFileSync(path, '');
+  const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { epoch: number }).epoch <= epoch);
+  writeFileSync(path, keep.map((l) => `${l}\n`).join(''));
+}
+
+export { CheckpointError };
