@@ -1,0 +1,82 @@
+// The trainer as a library: determinism, bit-exact resume, the default preset's quality, metrics and log files,
+// and the non-finite stop.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { decodeCheckpoint } from '../../src/artifacts/checkpoint.ts';
+import { train } from '../../src/train/trainer.ts';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ingraph-train-'));
+  dirs.push(d);
+  return d;
+};
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const bytesOf = (m: Map<string, Float32Array>) => Buffer.concat([...m.values()].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+
+test('the same seed gives identical weights and losses, run after run', async () => {
+  const a = await train({ out: tmp(), epochs: 5 });
+  const b = await train({ out: tmp(), epochs: 5 });
+  assert.ok(bytesOf(a.params).equals(bytesOf(b.params)));
+  assert.equal(a.metrics.train_loss, b.metrics.train_loss);
+  const c = await train({ out: tmp(), epochs: 5, seed: 1 });
+  assert.ok(!bytesOf(a.params).equals(bytesOf(c.params)), 'another seed gives other weights');
+});
+
+test('--resume continues from the checkpoint and ends bit for bit where one uninterrupted run ends', async () => {
+  const whole = await train({ out: tmp(), epochs: 8 });
+  const out = tmp();
+  await train({ out, epochs: 3 });
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt'))));
+  assert.equal(ck.epoch, 3);
+  assert.equal(ck.step, 3 * 12); // 360 rows in batches of 32
+  const resumed = await train({ out, epochs: 8, resume: true });
+  assert.ok(bytesOf(whole.params).equals(bytesOf(resumed.params)));
+  const log = readFileSync(join(out, 'train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(log.map((l) => l.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('steps per run (the in-graph loop length) does not change the result', async () => {
+  const one = await train({ out: tmp(), epochs: 3, stepsPerRun: 1 });
+  const many = await train({ out: tmp(), epochs: 3, stepsPerRun: 100 });
+  assert.ok(bytesOf(one.params).equals(bytesOf(many.params)));
+});
+
+test('the default preset reaches test MSE ≤ 0.004 on the tutorial series and writes its files', async () => {
+  const out = tmp();
+  const r = await train({ out });
+  assert.ok(r.metrics.test_mse <= 0.004, `test MSE ${r.metrics.test_mse}`);
+  for (const f of ['model.onnx', 'metrics.json', 'train-log.jsonl', 'checkpoint.ckpt', 'manifest.json', 'train_step.onnx']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  for (const k of ['train_loss', 'test_mse', 'epochs', 'steps', 'train_seconds', 'ep']) assert.ok(k in m, k);
+  assert.equal(m.ep, 'cpu');
+  assert.equal(m.epochs, 200);
+  const lines = readFileSync(join(out, 'train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 200);
+  assert.ok(lines.every((l) => typeof l.train_loss === 'number' && typeof l.seconds === 'number'));
+  assert.ok(lines.filter((l) => l.test_loss !== null).length >= 100);
+});
+
+test('a non-finite loss stops training naming epoch and step, and keeps a good checkpoint', async () => {
+  const out = tmp();
+  await assert.rejects(train({ out, epochs: 50, lr: 1e30 }), (e: Error) => {
+    assert.match(e.message, /the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+/);
+    return true;
+  });
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt'))));
+  assert.ok([...ck.tensors.get('params')!].every(Number.isFinite));
+});
+
+test('an aborted run checkpoints and reports interrupted', async () => {
+  const c = new AbortController();
+  const out = tmp();
+  const r = await train({ out, epochs: 100, signal: c.signal, onEpoch: (e) => e.epoch === 4 && c.abort() });
+  assert.equal(r.interrupted, true);
+  assert.equal(decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt')))).epoch, 4);
+});
