@@ -63,7 +63,9 @@ function reduce(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
   if (!x.shape) return [{ dtype: x.dtype, shape: null }];
   const axesIn = constInts(inp[1]) ?? ints(attrs, 'axes');
   const keep = int(attrs, 'keepdims', 1) === 1;
-  const axes = new Set((axesIn ?? x.shape.map((_, i) => i)).map((a) => norm(a, x.rank)));
+  // No axes, or an empty list, reduce every axis (unless noop_with_empty_axes makes the empty list a no-op).
+  const all = !axesIn || (axesIn.length === 0 && int(attrs, 'noop_with_empty_axes', 0) === 0);
+  const axes = new Set((all ? x.shape.map((_, i) => i) : axesIn).map((a) => norm(a, x.rank)));
   const shape: Dim[] = [];
   x.shape.forEach((d, i) => {
     if (!axes.has(i)) shape.push(d);
@@ -104,7 +106,8 @@ function slice(inp: readonly (Value | null)[]): Out[] {
     if (typeof d !== 'number') return void (shape[a] = null);
     const step = steps[i]!;
     const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
-    const s = step > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, -1, d - 1);
+    // ONNX: starts clamp to [0, d] and ends to [0, d] for positive steps; [0, d-1] and [-1, d-1] for negative.
+    const s = step > 0 ? clamp(starts[i]!, 0, d) : clamp(starts[i]!, 0, d - 1);
     const e = step > 0 ? clamp(ends[i]!, 0, d) : clamp(ends[i]!, -1, d - 1);
     shape[a] = Math.max(0, Math.ceil((e - s) / step));
   });
@@ -206,9 +209,11 @@ const rules: Record<string, Rule> = {
     const target = constInts(inp[1]);
     return [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, target ?? shapeFrom(inp[1])) }];
   },
-  ConstantOfShape: (inp) => {
+  ConstantOfShape: (inp, attrs) => {
     const dims = constInts(inp[0]);
-    return [{ dtype: 'float32', shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
+    const value = attrs.value;
+    const dtype: DType = value?.type === 'tensor' ? value.value.dtype : 'float32';
+    return [{ dtype, shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
   },
   LSTM: (inp, attrs, count) => {
     const x = first(inp);

@@ -78,6 +78,7 @@ interface Reverse {
   f: Value; // forget gates: dc_{t-1} gets dc_t·f_t
   dY: Value | null; // gradient from Y at every step [T,B,H]
   dYh: Value | null; // gradient from Y_h (last step) [1,B,H]
+  dYc: Value | null; // gradient from Y_c (last cell state) [1,B,H]
 }
 
 /** The sequential core, t = T-1 .. 0: dh = dY_t + dh', dc = dh·A_t + dc', dG_t = (dc,dh,dc,dc)·Bcat_t,
@@ -87,10 +88,11 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zero
     const As = steps(o, r.A, T), Bs = steps(o, r.Bcat, T), fs = steps(o, r.f, T);
     const dYs = r.dY ? steps(o, r.dY, T) : null;
     const dG: Value[] = new Array(T);
-    let dhCarry: Value | null = r.dYh, dcCarry: Value | null = null;
+    let dhCarry: Value | null = r.dYh, dcCarry: Value | null = r.dYc;
     for (let t = T - 1; t >= 0; t--) {
       const parts = [dYs?.[t], dhCarry].filter((v): v is Value => !!v);
-      const dh = parts.length === 2 ? o.add(parts[0]!, parts[1]!) : parts[0]!;
+      // No dh at the last step when only Y_c is used.
+      const dh = parts.length === 2 ? o.add(parts[0]!, parts[1]!) : parts[0] ?? o.unsqueeze(zeros(), [0]);
       const dhA = o.mul(dh, As[t]!);
       const dc = dcCarry ? o.add(dhA, dcCarry) : dhA;
       dG[t] = o.mul(o.concat([dc, dh, dc, dc], 2), Bs[t]!);
@@ -117,7 +119,8 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zero
   body.output(b.mul(dc, ft));
   body.output(dGt);
   const dh0 = r.dYh ? o.squeeze(r.dYh, [0]) : zeros();
-  const outs = scan(o.g, body, [dh0, zeros()], [r.A, r.Bcat, r.f, ...(r.dY ? [r.dY] : [])], 1);
+  const dc0 = r.dYc ? o.squeeze(r.dYc, [0]) : zeros();
+  const outs = scan(o.g, body, [dh0, dc0], [r.A, r.Bcat, r.f, ...(r.dY ? [r.dY] : [])], 1);
   return outs[2]!;
 }
 
@@ -162,8 +165,8 @@ defineGrad('LSTM', (c) => {
   const A = o.mul(og!, o.sub(one, o.mul(tc, tc)));
 
   // 4. The recurrence.
-  const GY = c.GO(0), GYh = c.GO(1);
-  const dG = reverseRecurrence(o, { A, Bcat, f: f!, dY: GY ? o.squeeze(GY, [1]) : null, dYh: GYh }, Rm, T, zeros);
+  const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
+  const dG = reverseRecurrence(o, { A, Bcat, f: f!, dY: GY ? o.squeeze(GY, [1]) : null, dYh: GYh, dYc: GYc }, Rm, T, zeros);
 
   // 5. Parameter and input gradients, batched over time and batch.
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;

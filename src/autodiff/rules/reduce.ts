@@ -8,7 +8,9 @@ function reducedAxes(c: GradContext): number[] {
   const x = c.I(0);
   const axes = c.node.inputs[1]?.constValue?.numbers() ?? c.node.ints('axes');
   if (c.node.inputs[1] && !c.node.inputs[1].constValue) throw new Error(`${c.node.op} gradient: axes must be constant`);
-  return (axes ?? x.shape!.map((_, i) => i)).map((a) => (a < 0 ? a + x.rank : a));
+  // No axes, or an empty list, reduce every axis (unless noop_with_empty_axes makes the empty list a no-op).
+  const all = !axes || (axes.length === 0 && c.node.int('noop_with_empty_axes', 0) === 0);
+  return (all ? x.shape!.map((_, i) => i) : axes).map((a) => (a < 0 ? a + x.rank : a));
 }
 
 function staticDims(v: Value): number[] | null {

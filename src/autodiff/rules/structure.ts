@@ -5,8 +5,9 @@ import { defineGrad } from '../registry.ts';
 
 const axesOf = (v: Value | null) => v?.constValue?.numbers();
 
-defineGrad('Transpose', ({ o, node, GO }) => {
-  const perm = node.ints('perm')!;
+defineGrad('Transpose', ({ o, node, I, GO }) => {
+  // Without perm, Transpose reverses the axes.
+  const perm = node.ints('perm') ?? Array.from({ length: I(0).rank }, (_, i) => I(0).rank - 1 - i);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return [o.transpose(GO(0)!, inverse)];
 });

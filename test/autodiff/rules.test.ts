@@ -1,0 +1,343 @@
+// One numerical gradient check (or several) per registered rule, against float64 finite differences. The table
+// below is keyed by the op each case is about; a rule registered without a case here fails the first test.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { registeredOps } from '../../src/autodiff/registry.ts';
+import '../../src/autodiff/rules/index.ts';
+import { gradients } from '../../src/autodiff/backward.ts';
+import { setRecurrenceMode, type RecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import { Rng } from '../../src/data/rng.ts';
+import { lstm } from '../../src/graph/layers/lstm.ts';
+import { Graph } from '../../src/graph/graph.ts';
+import { attr } from '../../src/graph/node.ts';
+import { Ops } from '../../src/graph/ops.ts';
+import type { Value } from '../../src/graph/value.ts';
+import { Tensor } from '../../src/onnx/tensor.ts';
+import { checkGradients, gradcheckStats, GRAD_ABS, GRAD_REL, type GradCheck } from '../helpers/gradcheck.ts';
+
+/** `emits`: ops the gradient graph must (has) or must not (lacks) contain, e.g. Scan for a recurrence mode. */
+interface Emits {
+  has?: string[];
+  lacks?: string[];
+}
+const cases = new Map<string, { name: string; check: GradCheck; emits: Emits }[]>();
+function define(op: string, name: string, check: GradCheck, emits: Emits = {}): void {
+  const list = cases.get(op) ?? [];
+  list.push({ name, check, emits });
+  cases.set(op, list);
+}
+const input = (name: string, dims: number[], more: Partial<GradCheck['inputs'][number]> = {}) => ({ name, dims, ...more });
+
+// --- elementwise arithmetic, with broadcasting both ways -----------------------------------------------------------
+const binaryOps: Record<string, (o: Ops, a: Value, b: Value) => Value> = {
+  Add: (o, a, b) => o.add(a, b),
+  Sub: (o, a, b) => o.sub(a, b),
+  Mul: (o, a, b) => o.mul(a, b),
+  Div: (o, a, b) => o.div(a, b),
+};
+const pairs: [number[], number[]][] = [
+  [[2, 3], [2, 3]],
+  [[3, 1], [3, 4]], // [B,1] against [B,H]
+  [[3, 4], [3, 1]],
+  [[], [3, 4]], // a scalar
+  [[3, 4], []],
+  [[4], [2, 3, 4]], // a missing leading axis
+  [[2, 1, 4], [3, 1]], // both sides broadcast
+];
+for (const [op, f] of Object.entries(binaryOps)) {
+  for (const [a, b] of pairs) {
+    define(op, `[${a}] ${op} [${b}]`, { inputs: [input('a', a), input('b', b)], build: (o, [x, y]) => f(o, x!, y!) });
+  }
+  define(op, `['batch',1] ${op} ['batch',4] (symbolic batch)`, {
+    inputs: [input('a', [3, 1], { shape: ['batch', 1] }), input('b', [3, 4], { shape: ['batch', 4] })],
+    build: (o, [x, y]) => f(o, x!, y!),
+  });
+  define(op, `[3,1] ${op} [3,4], gradient for the first input only`, {
+    inputs: [input('a', [3, 1]), input('b', [3, 4], { wrt: false })],
+    build: (o, [x, y]) => f(o, x!, y!),
+  });
+}
+
+define('Neg', 'Neg [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.neg(x!) });
+define('Abs', 'Abs [2,3] (inputs away from 0)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.abs(x!) });
+define('Identity', 'Identity [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.identity(x!) });
+define('Relu', 'Relu [3,4] (both signs, away from 0)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.relu(x!) });
+define('Tanh', 'Tanh [3,4]', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.tanh(x!) });
+define('Sigmoid', 'Sigmoid [3,4]', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.sigmoid(x!) });
+
+const mask = (o: Ops, dims: number[], bits: number[]) => o.g.constant(new Tensor('bool', dims, Uint8Array.from(bits)));
+define('Where', 'Where(constant mask [2,3], a [2,3], b [1,3])', {
+  inputs: [input('a', [2, 3]), input('b', [1, 3])],
+  build: (o, [a, b]) => o.where(mask(o, [2, 3], [1, 0, 1, 0, 0, 1]), a!, b!),
+});
+define('Where', 'Where(a < b, a·a, scalar b): the condition depends on the inputs too', {
+  inputs: [input('a', [3, 4]), input('b', [])],
+  build: (o, [a, b]) => o.where(o.less(a!, b!), o.mul(a!, a!), b!),
+});
+
+// --- matrix products -----------------------------------------------------------------------------------------------
+for (const transA of [false, true]) {
+  for (const transB of [false, true]) {
+    const [M, K, N] = [3, 4, 2];
+    const A = transA ? [K, M] : [M, K], B = transB ? [N, K] : [K, N];
+    define('Gemm', `Gemm transA=${+transA} transB=${+transB}, bias [N], alpha 0.7, beta 1.3`, {
+      inputs: [input('A', A), input('B', B), input('C', [N])],
+      build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { transA, transB, alpha: 0.7, beta: 1.3 }),
+    });
+  }
+}
+define('Gemm', 'Gemm bias [M,N], alpha 1', {
+  inputs: [input('A', [3, 4]), input('B', [2, 4]), input('C', [3, 2])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { transB: true }),
+});
+define('Gemm', 'Gemm bias [1] broadcast, beta 0.5', {
+  inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [1])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { beta: 0.5 }),
+});
+define('Gemm', 'Gemm without bias, symbolic batch rows', {
+  inputs: [input('A', [3, 4], { shape: ['batch', 4] }), input('B', [2, 4])],
+  build: (o, [a, b]) => o.gemm(a!, b!, null, { transB: true, alpha: 2 }),
+});
+
+const matmulCases: [string, number[], number[]][] = [
+  ['2D [3,4]x[4,2]', [3, 4], [4, 2]],
+  ['batched 3D x 2D [2,3,4]x[4,5]', [2, 3, 4], [4, 5]],
+  ['batched 3D x 3D [2,3,4]x[2,4,2]', [2, 3, 4], [2, 4, 2]],
+  ['2D x batched 3D [3,4]x[2,4,2]', [3, 4], [2, 4, 2]],
+  ['batch broadcast [2,1,3,4]x[3,4,2]', [2, 1, 3, 4], [3, 4, 2]],
+];
+for (const [name, a, b] of matmulCases) {
+  define('MatMul', `MatMul ${name}`, { inputs: [input('a', a), input('b', b)], build: (o, [x, y]) => o.matmul(x!, y!) });
+}
+
+// --- reductions ----------------------------------------------------------------------------------------------------
+for (const op of ['ReduceSum', 'ReduceMean'] as const) {
+  const red = (o: Ops, x: Value, axes: number[] | null, keep: boolean) =>
+    op === 'ReduceSum' && axes ? o.reduceSum(x, axes, keep) : axes ? o.reduceMean(x, axes, keep) : o.g.add(op, [x], { keepdims: attr.int(keep ? 1 : 0) })[0]!;
+  for (const keep of [false, true]) {
+    define(op, `${op} axes [1] keepdims=${+keep}`, { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => red(o, x!, [1], keep) });
+    define(op, `${op} axes [0,-1] keepdims=${+keep}`, { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => red(o, x!, [0, -1], keep) });
+    define(op, `${op} all axes keepdims=${+keep}`, { inputs: [input('x', [2, 3])], build: (o, [x]) => red(o, x!, null, keep) });
+    define(op, `${op} with an empty axes list (all axes) keepdims=${+keep}`, {
+      inputs: [input('x', [2, 3])],
+      build: (o, [x]) => o.g.add(op, [x!, o.ints([])], { keepdims: attr.int(keep ? 1 : 0) })[0]!,
+    });
+    define(op, `${op} over symbolic batch axis 0 keepdims=${+keep}`, {
+      inputs: [input('x', [3, 4], { shape: ['batch', 4] })],
+      build: (o, [x]) => red(o, x!, [0], keep),
+    });
+    define(op, `${op} axis 1 next to a symbolic batch keepdims=${+keep}`, {
+      inputs: [input('x', [3, 4], { shape: ['batch', 4] })],
+      build: (o, [x]) => red(o, x!, [1], keep),
+    });
+  }
+  define(op, `${op} of everything with a symbolic batch`, {
+    inputs: [input('x', [3, 2, 2], { shape: ['batch', 2, 2] })],
+    build: (o, [x]) => red(o, x!, null, false),
+  });
+}
+
+// --- ops that move elements ----------------------------------------------------------------------------------------
+define('Transpose', 'Transpose [2,3,4] perm [2,0,1]', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.transpose(x!, [2, 0, 1]) });
+define('Transpose', 'Transpose [2,3] perm [1,0]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.transpose(x!, [1, 0]) });
+define('Transpose', 'Transpose [2,3,4] without perm (reverses the axes)', {
+  inputs: [input('x', [2, 3, 4])],
+  build: (o, [x]) => o.g.add('Transpose', [x!], {})[0]!,
+});
+define('Reshape', 'Reshape [2,3,4] -> [6,-1]', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.reshape(x!, [6, -1]) });
+define('Reshape', 'Reshape [batch,3,4] -> [0,-1] (symbolic batch)', {
+  inputs: [input('x', [2, 3, 4], { shape: ['batch', 3, 4] })],
+  build: (o, [x]) => o.reshape(x!, [0, -1]),
+});
+define('Squeeze', 'Squeeze [2,1,3] axes [1]', { inputs: [input('x', [2, 1, 3])], build: (o, [x]) => o.squeeze(x!, [1]) });
+define('Squeeze', 'Squeeze [1,2,1] axes [0,-1]', { inputs: [input('x', [1, 2, 1])], build: (o, [x]) => o.squeeze(x!, [0, -1]) });
+define('Unsqueeze', 'Unsqueeze [2,3] axes [0,2]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.unsqueeze(x!, [0, 2]) });
+define('Unsqueeze', 'Unsqueeze [2,3] axes [-1]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.unsqueeze(x!, [-1]) });
+define('Concat', 'Concat [2,1],[2,2],[2,3] on axis 1', {
+  inputs: [input('a', [2, 1]), input('b', [2, 2]), input('c', [2, 3])],
+  build: (o, [a, b, c]) => o.concat([a!, b!, c!], 1),
+});
+define('Concat', 'Concat on axis -1 with a symbolic batch, one input without gradient', {
+  inputs: [input('a', [3, 2], { shape: ['batch', 2] }), input('b', [3, 1], { shape: ['batch', 1], wrt: false })],
+  build: (o, [a, b]) => o.concat([a!, b!], -1),
+});
+define('Concat', 'Concat of a value with itself', { inputs: [input('a', [2, 2])], build: (o, [a]) => o.concat([a!, a!], 0) });
+define('Split', 'Split [2,6] axis 1 into 1,2,3, middle output unused', {
+  inputs: [input('x', [2, 6])],
+  build: (o, [x]) => {
+    const [p, , r] = o.split(x!, 1, [1, 2, 3]);
+    return [p!, r!];
+  },
+});
+define('Split', 'Split [batch,6] axis 1 into 2,4, second output unused (zeros shaped at run time)', {
+  inputs: [input('x', [3, 6], { shape: ['batch', 6] })],
+  build: (o, [x]) => [o.split(x!, 1, [2, 4])[0]!],
+});
+define('Split', 'Split with every output used', {
+  inputs: [input('x', [3, 4])],
+  build: (o, [x]) => o.split(x!, 1, [2, 2]),
+});
+define('Slice', 'Slice [4,5] rows 1..3, columns -3..end', {
+  inputs: [input('x', [4, 5])],
+  build: (o, [x]) => o.slice(x!, [1, -3], [3, 1000], [0, 1]),
+});
+define('Slice', 'Slice [3,4,2] axis -2 from 0 to -1', {
+  inputs: [input('x', [3, 4, 2])],
+  build: (o, [x]) => o.slice(x!, [0], [-1], [-2]),
+});
+define('Slice', 'Slice on axis 1 next to a symbolic batch', {
+  inputs: [input('x', [2, 5], { shape: ['batch', 5] })],
+  build: (o, [x]) => o.slice(x!, [2], [4], [1]),
+});
+const idx = (o: Ops, dims: number[], values: number[]) => o.g.constant(Tensor.int64(dims, values));
+define('Gather', 'Gather [5,3] with repeated indices [[0,2],[2,4]]', {
+  inputs: [input('x', [5, 3])],
+  build: (o, [x]) => o.gather(x!, idx(o, [2, 2], [0, 2, 2, 4])),
+});
+define('Gather', 'Gather [4] with indices [3,3,3,0]', {
+  inputs: [input('x', [4])],
+  build: (o, [x]) => o.gather(x!, idx(o, [4], [3, 3, 3, 0])),
+});
+define('Gather', 'Gather [5,3] with a scalar index', { inputs: [input('x', [5, 3])], build: (o, [x]) => o.gather(x!, idx(o, [], [1])) });
+define('Gather', 'Gather [5,3] with negative indices [-1,0,-1]', {
+  inputs: [input('x', [5, 3])],
+  build: (o, [x]) => o.gather(x!, idx(o, [3], [-1, 0, -1])),
+});
+
+// --- LSTM ----------------------------------------------------------------------------------------------------------
+const F = 2, H = 3, B = 2;
+function uniform(seed: number, n: number, bound: number): Float64Array {
+  const rng = Rng.derive(seed, 'lstm-case');
+  return Float64Array.from({ length: n }, () => rng.uniform(-bound, bound));
+}
+type LstmOut = 'Y' | 'Y_h' | 'both';
+function lstmCase(T: number, use: LstmOut, bias: boolean, recurrence: RecurrenceMode, seed: number): GradCheck {
+  // Weights like PyTorch's init (±1/√H), inputs of unit size: gates neither saturated nor linear.
+  const wb = 1 / Math.sqrt(H);
+  const inputs = [
+    input('X', [T, B, F], { data: uniform(seed, T * B * F, 1) }),
+    input('W', [1, 4 * H, F], { data: uniform(seed + 1, 4 * H * F, wb) }),
+    // Over one step R meets only h₋₁ = 0: its gradient is exactly zero.
+    input('R', [1, 4 * H, H], { data: uniform(seed + 2, 4 * H * H, wb), zeroGradient: T === 1 }),
+    ...(bias ? [input('B', [1, 8 * H], { data: uniform(seed + 3, 8 * H, wb) })] : []),
+  ];
+  return {
+    inputs,
+    mode: 'directions',
+    recurrence,
+    seed,
+    build: (o, [X, W, R, Bv]) => {
+      const [Y, Yh] = o.g.add('LSTM', bias ? [X!, W!, R!, Bv!] : [X!, W!, R!], { hidden_size: attr.int(H) }, { count: 2 });
+      return use === 'Y' ? [Y!] : use === 'Y_h' ? [Yh!] : [Y!, Yh!];
+    },
+  };
+}
+let seed = 100;
+for (const recurrence of ['scan', 'unrolled'] as const) {
+  for (const T of [1, 3, 12]) {
+    for (const use of ['Y', 'Y_h', 'both'] as const) {
+      for (const bias of T === 3 ? [true, false] : [use !== 'Y']) {
+        define('LSTM', `LSTM ${recurrence}, window ${T}, using ${use}, ${bias ? 'with' : 'without'} bias`, lstmCase(T, use, bias, recurrence, seed++),
+          recurrence === 'scan' ? { has: ['Scan'] } : { lacks: ['Scan'] });
+      }
+    }
+  }
+}
+define('LSTM', 'LSTM with a symbolic window and batch (auto mode: Scan)', {
+  ...lstmCase(5, 'both', true, 'auto', 7),
+  inputs: lstmCase(5, 'both', true, 'auto', 7).inputs.map((i) => (i.name === 'X' ? { ...i, shape: ['window', 'batch', F] } : i)),
+}, { has: ['Scan'] });
+for (const recurrence of ['scan', 'unrolled'] as const) {
+  for (const all of [false, true]) {
+    define('LSTM', `LSTM ${recurrence} using ${all ? 'Y, Y_h and' : 'only'} the last cell state Y_c`, {
+      ...lstmCase(4, 'Y', true, recurrence, all ? 21 : 20),
+      build: (o, [X, W, R, Bv]) => {
+        const outs = o.g.add('LSTM', [X!, W!, R!, Bv!], { hidden_size: attr.int(H) }, { count: 3 });
+        return all ? outs : [outs[2]!];
+      },
+    });
+  }
+}
+define('LSTM', 'LSTM with batch 1, one feature and hidden size 1', {
+  inputs: [
+    input('X', [4, 1, 1], { data: uniform(8, 4, 1) }),
+    input('W', [1, 4, 1], { data: uniform(9, 4, 1) }),
+    input('R', [1, 4, 1], { data: uniform(10, 4, 1) }),
+    input('B', [1, 8], { data: uniform(11, 8, 1) }),
+  ],
+  mode: 'elements',
+  build: (o, [X, W, R, Bv]) => lstm(o, X!, { W: W!, R: R!, B: Bv! }, 1).Y,
+});
+define('LSTM', 'LSTM window 70 in auto mode (past the unroll limit: Scan)', lstmCase(70, 'Y_h', true, 'auto', 12), { has: ['Scan'] });
+define('LSTM', 'LSTM window 10 in auto mode (unrolled)', lstmCase(10, 'Y_h', true, 'auto', 13), { lacks: ['Scan'] });
+define('LSTM', 'stacked LSTM, 2 layers, batch-first input, last step of the top layer', {
+  inputs: [
+    input('x', [B, 4, F], { data: uniform(1, B * 4 * F, 1) }),
+    input('W1', [1, 4 * H, F], { data: uniform(2, 4 * H * F, 0.6) }),
+    input('R1', [1, 4 * H, H], { data: uniform(3, 4 * H * H, 0.6) }),
+    input('B1', [1, 8 * H], { data: uniform(4, 8 * H, 0.6) }),
+    input('W2', [1, 4 * H, H], { data: uniform(5, 4 * H * H, 0.6) }),
+    input('R2', [1, 4 * H, H], { data: uniform(6, 4 * H * H, 0.6) }),
+    input('B2', [1, 8 * H], { data: uniform(7, 8 * H, 0.6) }),
+  ],
+  mode: 'directions',
+  build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
+    const l1 = lstm(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H);
+    const l2 = lstm(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H);
+    return o.squeeze(l2.Yh, [0]);
+  },
+});
+
+test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
+  const g = new Graph('lstm');
+  const o = new Ops(g);
+  const X = g.input('X', 'float32', ['window', B, F]);
+  const W = g.input('W', 'float32', [1, 4 * H, F]);
+  const R = g.input('R', 'float32', [1, 4 * H, H]);
+  const loss = o.reduceSum(lstm(o, X, { W, R, B: o.floats([1, 8 * H], new Array(8 * H).fill(0)) }, H).Yh, [0, 1, 2]);
+  const before = setRecurrenceMode('unrolled');
+  try {
+    assert.throws(() => gradients(g, loss, [W, R]), /unrolled mode needs a fixed window/);
+  } finally {
+    setRecurrenceMode(before);
+  }
+});
+
+test('unsupported forms fail clearly instead of giving a wrong gradient', () => {
+  const g = new Graph('unsupported');
+  const o = new Ops(g);
+  const X = g.input('X', 'float32', [3, B, F]);
+  const W = g.input('W', 'float32', [2, 4 * H, F]);
+  const R = g.input('R', 'float32', [2, 4 * H, H]);
+  const Yh = g.add('LSTM', [X, W, R], { hidden_size: attr.int(H), direction: attr.string('bidirectional') }, { count: 2 })[1]!;
+  assert.throws(() => gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W]), /LSTM gradient .*unsupported direction other than forward/);
+  const t = g.input('t', 'float32', [4, 5]);
+  assert.throws(() => gradients(g, o.reduceSum(o.gather(t, o.ints([1, 2]), 1), [0, 1]), [t]), /Gather gradient: only axis 0/);
+  assert.throws(() => gradients(g, o.reduceSum(o.slice(t, [0], [4], [0], [2]), [0, 1]), [t]), /Slice gradient: .*unit steps/);
+});
+
+// --- the table is complete -----------------------------------------------------------------------------------------
+test('every registered gradient rule has a numerical check, and every check names a registered rule', () => {
+  const registered = registeredOps();
+  assert.ok(registered.length > 0, 'the rule table is empty: rules/index.ts was not loaded');
+  assert.deepEqual(registered.filter((op) => !cases.has(op)), [], 'rules without a gradient check');
+  assert.deepEqual([...cases.keys()].filter((op) => !registered.includes(op)).sort(), [], 'checks for ops with no rule');
+});
+
+for (const [op, list] of cases) {
+  for (const { name, check, emits } of list) {
+    test(`${op}: ${name}`, async () => {
+      const r = await checkGradients(check);
+      const ops = new Set(r.graph.nodes.map((n) => n.op));
+      assert.ok(ops.has(op), `the case does not use ${op}`);
+      for (const e of emits.has ?? []) assert.ok(ops.has(e), `the gradient graph has no ${e}`);
+      for (const e of emits.lacks ?? []) assert.ok(!ops.has(e), `the gradient graph has a ${e}`);
+    });
+  }
+}
+
+after(() => {
+  const s = gradcheckStats();
+  console.log(`# gradcheck: ${s.cases} cases, ${s.checks} comparisons; worst |err|/(${GRAD_ABS} + ${GRAD_REL}·scale) = ${s.worstRatio.toExponential(2)}, ` +
+    `max abs err ${s.maxAbsErr.toExponential(2)}, max rel err ${s.maxRelErr.toExponential(2)}`);
+});

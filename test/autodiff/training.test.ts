@@ -1,0 +1,120 @@
+// The losses and the training artifacts end to end: training_model.onnx's loss and gradients, run in
+// onnxruntime-node, against the independent float64 forecaster of test/helpers/reference.ts (not the builder's
+// graph) with MSE, differentiated by central differences along random directions per parameter.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { setRecurrenceMode, type RecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import { evalGraph as evalModelGraph, trainingGraph } from '../../src/artifacts/training.ts';
+import { Rng } from '../../src/data/rng.ts';
+import { loss, type LossName } from '../../src/graph/losses.ts';
+import { initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
+import { serializeModel } from '../../src/onnx/serialize.ts';
+import { Tensor } from '../../src/onnx/tensor.ts';
+import { checkGradients, FD_EPS, GRAD_ABS, GRAD_REL, runOrt } from '../helpers/gradcheck.ts';
+import { forecasterForward } from '../helpers/reference.ts';
+
+for (const kind of ['mse', 'l1', 'huber'] as LossName[]) {
+  test(`${kind} loss: gradients for prediction and target`, async () => {
+    // y - target spans about ±2: huber with delta 0.7 has elements on both sides of its kink.
+    await checkGradients({
+      inputs: [{ name: 'y', dims: [4, 2], shape: ['batch', 2] }, { name: 't', dims: [4, 2], shape: ['batch', 2] }],
+      build: (o, [y, t]) => loss(o, kind, y!, t!, undefined, 0.7),
+    });
+  });
+}
+
+const worst = { ratio: 0, abs: 0, rel: 0 };
+after(() => console.log(`# training_model vs float64 reference: worst ratio ${worst.ratio.toExponential(2)}, ` +
+  `abs ${worst.abs.toExponential(2)}, rel ${worst.rel.toExponential(2)}`));
+
+const mse = (y: ArrayLike<number>, t: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (y[i]! - t[i]!) ** 2;
+  return s / y.length;
+};
+
+function randomArray(seed: number, purpose: string, n: number): Float32Array {
+  const rng = Rng.derive(seed, purpose);
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+}
+
+const configs: { name: string; c: ModelConfig; mode: RecurrenceMode }[] = [
+  { name: '1 layer, scan', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'scan' },
+  { name: '1 layer, unrolled', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'unrolled' },
+  { name: '2 layers + dense, scan', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'scan' },
+  { name: '2 layers + dense, unrolled', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'unrolled' },
+];
+
+for (const { name, c, mode } of configs) {
+  test(`training_model (${name}): loss and every parameter gradient match the float64 reference`, async () => {
+    const before = setRecurrenceMode(mode);
+    let bytes: Uint8Array;
+    try {
+      bytes = serializeModel(trainingGraph(c));
+    } finally {
+      setRecurrenceMode(before);
+    }
+    const batch = 8;
+    const params = initParameters(c, 11);
+    const x = randomArray(1, 'x', batch * c.window * c.features);
+    const target = randomArray(1, 'target', batch * c.outputs);
+    const feeds: Record<string, ort.Tensor> = {
+      x: new ort.Tensor('float32', x, [batch, c.window, c.features]),
+      target: new ort.Tensor('float32', target, [batch, c.outputs]),
+    };
+    for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+    const r = await runOrt(bytes, feeds);
+
+    const lossOf = (p: Map<string, Tensor>) => mse(forecasterForward(c, p, x, batch), target);
+    const ref = lossOf(params);
+    assert.ok(Math.abs(Number(r.loss!.data[0]) - ref) <= GRAD_ABS + GRAD_REL * ref, `loss ${r.loss!.data[0]} vs reference ${ref}`);
+
+    const rng = Rng.derive(5, 'directions');
+    for (const s of parameterSpecs(c)) {
+      const grad = r[`${s.name}_grad`]!;
+      assert.deepEqual([...grad.dims], s.dims, `${s.name}_grad dims`);
+      // Not vacuous: a ReLU that is off for every row would zero the gradients of everything before it.
+      const norm = Math.hypot(...(grad.data as Float32Array));
+      assert.ok(norm > 1e-3, `${s.name}_grad is (nearly) zero: |g| = ${norm}`);
+      const p0 = params.get(s.name)!;
+      for (let k = 0; k < 2; k++) {
+        const v = Float64Array.from({ length: p0.size }, () => rng.uniform(-1, 1));
+        const at = (d: number) => {
+          const moved = new Map(params);
+          moved.set(s.name, new Tensor('float64', p0.dims, Float64Array.from(p0.data as Float32Array, (w, i) => w + d * v[i]!)));
+          return lossOf(moved);
+        };
+        const fd = (at(FD_EPS) - at(-FD_EPS)) / (2 * FD_EPS);
+        let analytic = 0, scale = 0;
+        (grad.data as Float32Array).forEach((gi, i) => {
+          analytic += gi * v[i]!;
+          scale += Math.abs(gi * v[i]!);
+        });
+        const err = Math.abs(analytic - fd);
+        worst.ratio = Math.max(worst.ratio, err / (GRAD_ABS + GRAD_REL * scale));
+        worst.abs = Math.max(worst.abs, err);
+        worst.rel = Math.max(worst.rel, err / scale);
+        assert.ok(err <= GRAD_ABS + GRAD_REL * scale, `${s.name} direction ${k}: analytic ${analytic}, finite difference ${fd}`);
+      }
+    }
+  });
+}
+
+test('eval_model: loss and y match the float64 reference', async () => {
+  const c: ModelConfig = { features: 1, window: 7, hidden: 5, layers: 2, outputs: 1, dense: [] };
+  const batch = 9;
+  const params = initParameters(c, 4);
+  const x = randomArray(2, 'x', batch * c.window);
+  const target = randomArray(2, 'target', batch);
+  const feeds: Record<string, ort.Tensor> = {
+    x: new ort.Tensor('float32', x, [batch, c.window, c.features]),
+    target: new ort.Tensor('float32', target, [batch, c.outputs]),
+  };
+  for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+  const r = await runOrt(serializeModel(evalModelGraph(c)), feeds);
+  const y = forecasterForward(c, params, x, batch);
+  // float32 forward vs float64 reference: the same 1e-5 bound as model.onnx (test/graph/inference.test.ts).
+  (r.y!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-5, `y[${i}] ${v} vs ${y[i]}`));
+  assert.ok(Math.abs(Number(r.loss!.data[0]) - mse(y, target)) <= 1e-5);
+});
