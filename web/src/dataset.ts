@@ -1,0 +1,63 @@
+// The series the page forecasts, windowed and split by the same shared code the trainer uses (src/data).
+import {
+  chronologicalSplit,
+  CsvColumnReader,
+  makeWindows,
+  normalize,
+  tutorialSeries,
+  type Normalizer,
+  type Split,
+  type Windows,
+} from '../../src/data/index.ts';
+import type { Manifest } from './artifacts.ts';
+
+export interface Series {
+  /** 'tutorial' or the CSV file's name, as the manifest's data.source spells it. */
+  source: string;
+  values: Float64Array;
+}
+
+/** The tutorial's split is 360 training rows of its 710; other series train on the same share. */
+const TUTORIAL_TRAIN_ROWS = 360;
+const CSV_TRAIN_FRACTION = 0.5;
+
+export function tutorial(seed: number): Series {
+  return { source: 'tutorial', values: tutorialSeries(seed) };
+}
+
+/** Streams a dropped file through the shared CSV reader, so a large file is never held as one string. */
+export async function csvSeries(file: File, column: string): Promise<Series> {
+  const reader = new CsvColumnReader({ column: column.trim() === '' ? 0 : column, source: file.name });
+  const stream = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await stream.read();
+    if (done) break;
+    reader.push(value);
+  }
+  return { source: file.name, values: reader.end() };
+}
+
+export interface Prepared {
+  series: Series;
+  window: number;
+  horizon: number;
+  /** Windows over the normalised series: what the model sees. */
+  windows: Windows;
+  split: Split;
+  normalizer: Normalizer | null;
+}
+
+/** Where the data settings come from: the manifest when it describes this series, the tutorial's defaults else. */
+export function prepare(series: Series, window: number, manifest: Manifest | null): Prepared {
+  const d = manifest?.data;
+  const sameSource = d?.source !== undefined && (d.source === series.source || d.source.split(/[\\/]/).pop() === series.source);
+  const horizon = d?.horizon ?? 1;
+  const normalizer = d?.normalization ?? null;
+  const values = normalizer ? normalize(series.values, normalizer) : series.values;
+  const windows = makeWindows(values, { window, horizon });
+  let split: Split;
+  if (sameSource && d?.split && d.split.test[1] <= windows.count && d.split.train[0] >= 0) split = d.split;
+  else if (series.source === 'tutorial' && windows.count > TUTORIAL_TRAIN_ROWS) split = chronologicalSplit(windows.count, { train: TUTORIAL_TRAIN_ROWS });
+  else split = chronologicalSplit(windows.count, { fraction: CSV_TRAIN_FRACTION });
+  return { series, window, horizon, windows, split, normalizer };
+}
