@@ -72,8 +72,8 @@ for (const name of ['adam', 'adamw', 'sgd'] as const) {
     const Y = Float32Array.from({ length: R }, () => rng.uniform(-1, 1));
     const specs = parameterSpecs(config);
     const init = initParameters(config, 2);
-    let P = new Map(specs.map((sp) => [sp.name, init.get(sp.name)!.data as Float32Array]));
-    let S = new Map(specs.map((sp) => [sp.name, opt.stateNames.map(() => new Float32Array(P.get(sp.name)!.length))]));
+    let P = new Map<string, Float32Array>(specs.map((sp) => [sp.name, init.get(sp.name)!.data as Float32Array]));
+    let S = new Map<string, Float32Array[]>(specs.map((sp) => [sp.name, opt.stateNames.map(() => new Float32Array(P.get(sp.name)!.length))]));
     const stepLosses: number[] = [];
     let row = 0;
     for (let k = 0; k < K; k++) {
