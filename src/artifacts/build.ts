@@ -3,14 +3,14 @@
 import { setRecurrenceMode, type RecurrenceMode } from '../autodiff/rules/lstm.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
-import type { ModelConfig } from '../graph/model.ts';
+import type { LstmForward, ModelConfig } from '../graph/model.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { inferenceGraph } from './inference.ts';
 import { FILES, makeManifest, type DataInfo, type Manifest } from './manifest.ts';
 import { optimizerGraph } from './optimizer.ts';
-import { trainStepGraph } from './train-step.ts';
+import { defaultLstmForward, trainStepGraph } from './train-step.ts';
 import { evalGraph, trainingGraph } from './training.ts';
 
 export interface ArtifactSpec {
@@ -21,12 +21,15 @@ export interface ArtifactSpec {
   loss?: LossName;
   normalization?: Normalizer | null;
   recurrence?: RecurrenceMode;
+  /** The train step's LSTM forward pass (default: unrolled for windows up to 64, else the LSTM op). */
+  lstmForward?: LstmForward;
   data?: DataInfo | null;
 }
 
 export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Array>; manifest: Manifest } {
   const loss = s.loss ?? 'mse';
   const recurrence = s.recurrence ?? 'auto';
+  const lstmForward = s.lstmForward ?? defaultLstmForward(s.config);
   const before = setRecurrenceMode(recurrence);
   try {
     const files: Record<string, Uint8Array> = {
@@ -34,9 +37,9 @@ export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Ar
       [FILES.training]: serializeModel(trainingGraph(s.config, loss)),
       [FILES.eval]: serializeModel(evalGraph(s.config, loss)),
       [FILES.optimizer]: serializeModel(optimizerGraph(s.config, s.optimizer)),
-      [FILES.trainStep]: serializeModel(trainStepGraph(s.config, s.optimizer, loss)),
+      [FILES.trainStep]: serializeModel(trainStepGraph(s.config, s.optimizer, loss, lstmForward)),
     };
-    const manifest = makeManifest({ config: s.config, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, data: s.data ?? null });
+    const manifest = makeManifest({ config: s.config, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, lstmForward, data: s.data ?? null });
     return { files, manifest };
   } finally {
     setRecurrenceMode(before);

@@ -2,10 +2,11 @@
 //   bytes 0..12  "INGRAPHCKPT1\n" (magic with the format version)
 //   u32 LE       header length H
 //   H bytes      UTF-8 JSON header: { format, version, config, optimizer, step, epoch, rng, extra,
-//                tensors: [{ name, dims, offset, length }], payload_crc32, header fields are documented in README }
+//                tensors: [{ name, offset, length }], payload_crc32, header_crc32 } (fields documented in README)
 //   payload      float32 little-endian tensors at the offsets the header gives
-// The header carries a CRC-32 of the payload and the file ends where the payload ends, so truncation and
-// tampering are caught on load.
+// The header carries a CRC-32 of the payload and one of itself (of its JSON text without the header_crc32 key,
+// which comes last), and the file ends where the payload ends, so truncation and tampering are caught on load: a
+// flipped digit in the header would otherwise resume at another step or with another learning rate.
 import type { ModelConfig } from '../graph/model.ts';
 
 export const CHECKPOINT_VERSION = 1;
@@ -37,6 +38,7 @@ interface Header {
   extra: Record<string, unknown>;
   tensors: { name: string; offset: number; length: number }[];
   payload_crc32: number;
+  header_crc32?: number;
 }
 
 const CRC_TABLE = (() => {
@@ -68,7 +70,7 @@ export function encodeCheckpoint(s: CheckpointState): Uint8Array {
     format: 'ingraph-checkpoint', version: CHECKPOINT_VERSION, config: s.config, optimizer: s.optimizer,
     step: s.step, epoch: s.epoch, rng: s.rng, extra: s.extra, tensors: entries, payload_crc32: crc32(payload),
   };
-  const h = new TextEncoder().encode(JSON.stringify(header));
+  const h = new TextEncoder().encode(JSON.stringify({ ...header, header_crc32: crc32(new TextEncoder().encode(JSON.stringify(header))) }));
   const out = new Uint8Array(MAGIC.length + 4 + h.length + payload.length);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(MAGIC.length, h.length, true);
@@ -82,24 +84,37 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
     throw new CheckpointError(`${source}: ${why}`);
   };
   const prefix = new TextDecoder().decode(bytes.subarray(0, MAGIC.length));
+  // A file cut inside the magic is a truncated checkpoint, not some other file or another version.
+  if (bytes.length < MAGIC.length + 4 && new TextDecoder().decode(MAGIC).startsWith(prefix)) fail(bytes.length ? 'truncated (no header)' : 'truncated (the file is empty)');
   if (!prefix.startsWith('INGRAPHCKPT')) fail('not an ingraph checkpoint');
   const version = Number(prefix.slice('INGRAPHCKPT'.length).trim());
   if (version !== CHECKPOINT_VERSION) {
-    fail(`checkpoint format version ${prefix.slice(11).trim()} is not supported (this ingraph reads version ${CHECKPOINT_VERSION})`);
+    fail(`checkpoint format version ${prefix.slice(11).trim().replace(/[^\x20-\x7e]/g, '?')} is not supported (this ingraph reads version ${CHECKPOINT_VERSION})`);
   }
   if (bytes.length < MAGIC.length + 4) fail('truncated (no header)');
   const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(MAGIC.length, true);
   const start = MAGIC.length + 4 + hlen;
   if (start > bytes.length) fail('truncated (header cut short)');
+  const text = new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, start));
   let h: Header;
   try {
-    h = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, start))) as Header;
+    h = JSON.parse(text) as Header;
   } catch {
     return fail('corrupt header');
   }
-  if (h.format !== 'ingraph-checkpoint' || h.version !== CHECKPOINT_VERSION) fail('header does not describe an ingraph checkpoint of this version');
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) return fail('corrupt header');
+  if (h.format !== 'ingraph-checkpoint') fail('header does not describe an ingraph checkpoint');
+  if (h.version !== CHECKPOINT_VERSION) fail(`checkpoint format version ${String(h.version).slice(0, 20)} is not supported (this ingraph reads version ${CHECKPOINT_VERSION})`);
+  // The writer puts header_crc32 last, so the text without it is the JSON of the rest, byte for byte.
+  const { header_crc32: headerCrc, ...rest } = h;
+  if (headerCrc !== crc32(new TextEncoder().encode(JSON.stringify(rest)))) fail('header checksum mismatch (the file is corrupt or was modified)');
+  if (!Array.isArray(h.tensors)) fail('corrupt header (no tensor table)');
+  let expected = 0;
+  for (const t of h.tensors) {
+    if (typeof t?.name !== 'string' || t.offset !== expected || !Number.isSafeInteger(t.length) || t.length < 0) fail('corrupt header (tensor table)');
+    expected += t.length * 4;
+  }
   const payload = bytes.subarray(start);
-  const expected = (h.tensors ?? []).reduce((n, t) => n + t.length * 4, 0);
   if (payload.length !== expected) fail(`truncated or padded: payload is ${payload.length} bytes, header says ${expected}`);
   if (crc32(payload) !== h.payload_crc32) fail('payload checksum mismatch (the file is corrupt or was modified)');
   const tensors = new Map<string, Float32Array>();

@@ -1,7 +1,7 @@
 // manifest.json: what the artifacts are, for tools and people. Its fields are an interface (see README).
 import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
-import type { ModelConfig } from '../graph/model.ts';
+import type { LstmForward, ModelConfig } from '../graph/model.ts';
 import { IR_VERSION, OPSET } from '../onnx/serialize.ts';
 import type { Optimizer, OptimizerName } from '../optim/optimizer.ts';
 import { flatLayout } from './train-step.ts';
@@ -42,13 +42,15 @@ export interface Manifest {
   optimizer: { name: OptimizerName; hyper: Record<string, number>; state: string[] };
   normalization: Normalizer | null;
   recurrence: string;
+  /** How train_step.onnx runs the LSTM forward pass: ONNX's LSTM op, or unrolled into standard ops. */
+  lstm_forward: LstmForward;
   data: DataInfo | null;
   files: typeof FILES;
 }
 
 export function makeManifest(a: {
   config: ModelConfig; seed: number; loss: LossName; optimizer: Optimizer; normalization: Normalizer | null;
-  recurrence: string; data: DataInfo | null;
+  recurrence: string; lstmForward: LstmForward; data: DataInfo | null;
 }): Manifest {
   return {
     format: 'ingraph-manifest',
@@ -64,6 +66,7 @@ export function makeManifest(a: {
     optimizer: { name: a.optimizer.name, hyper: a.optimizer.hyper, state: a.optimizer.stateNames },
     normalization: a.normalization,
     recurrence: a.recurrence,
+    lstm_forward: a.lstmForward,
     data: a.data,
     files: FILES,
   };

@@ -8,7 +8,7 @@
 import { gradients } from '../autodiff/backward.ts';
 import { Graph } from '../graph/graph.ts';
 import { loss, type LossName } from '../graph/losses.ts';
-import { forecaster, parameterSpecs, type ModelConfig } from '../graph/model.ts';
+import { forecaster, parameterSpecs, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
@@ -32,7 +32,14 @@ export function flatLayout(c: ModelConfig): { entries: FlatEntry[]; total: numbe
   return { entries, total: offset };
 }
 
-export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossName = 'mse'): Graph {
+/** The unrolled LSTM forward pass is the default for windows up to this length (it measured faster: docs/perf.md). */
+export const UNROLL_FORWARD_LIMIT = 64;
+
+export function defaultLstmForward(c: ModelConfig): LstmForward {
+  return c.window <= UNROLL_FORWARD_LIMIT ? 'unrolled' : 'op';
+}
+
+export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossName = 'mse', lstmForward: LstmForward = defaultLstmForward(c)): Graph {
   const g = new Graph('ingraph_train_step');
   const o = new Ops(g);
   const { entries, total: P } = flatLayout(c);
@@ -61,7 +68,7 @@ export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossNam
 
   const pieces = b.split(pIn, 0, entries.map((e) => e.size));
   const named = new Map(entries.map((e, i) => [e.name, b.reshape(pieces[i]!, e.dims)]));
-  const y = forecaster(b, xb, c, (n) => named.get(n)!);
+  const y = forecaster(b, xb, c, (n) => named.get(n)!, undefined, lstmForward);
   const l = loss(b, lossKind, y, tb);
   const grads = gradients(body, l, [...named.values()]);
   const flatGrad = b.concat(entries.map((e) => b.reshape(grads.get(named.get(e.name)!)!, [-1])), 0);

@@ -1,7 +1,7 @@
 // Reverse mode over a builder graph (as micrograd and tinygrad do it): keep only the nodes between the loss and
 // the parameters, walk them in reverse order, sum the gradients of values used more than once, and ask the table
 // for each node's rule. Gradient nodes are appended to the same graph.
-import type { Graph } from '../graph/graph.ts';
+import type { Composite, Graph } from '../graph/graph.ts';
 import type { Node } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
@@ -10,13 +10,25 @@ import './rules/index.ts';
 
 export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: Value): Map<Value, Value> {
   const o = new Ops(g);
-  // Forward reach from the parameters, backward reach from the loss: a node matters if it is in both.
+  // The units to differentiate, in topological order: nodes, and each composite as one op in place of its members
+  // (at its last member: its inputs exist before its first, everything using its outputs comes after its last).
+  const compositeOf = new Map<Node, Composite>();
+  for (const c of g.composites) for (const n of c.members) compositeOf.set(n, c);
+  const saved = new Map<Node, Record<string, Value>>(g.composites.map((c) => [c.node, c.saved]));
+  const seen = new Map<Composite, number>();
+  const units: Node[] = [];
+  for (const n of g.nodes) {
+    const c = compositeOf.get(n);
+    if (!c) units.push(n);
+    else if (seen.set(c, (seen.get(c) ?? 0) + 1).get(c) === c.members.size) units.push(c.node);
+  }
+  // Forward reach from the parameters, backward reach from the loss: a unit matters if it is in both.
   const fromParams = new Set<Value>(wrt);
-  for (const n of g.nodes) if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => fromParams.add(v));
+  for (const n of units) if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => fromParams.add(v));
   const toLoss = new Set<Value>([loss]);
   const live: Node[] = [];
-  for (let k = g.nodes.length - 1; k >= 0; k--) {
-    const n = g.nodes[k]!;
+  for (let k = units.length - 1; k >= 0; k--) {
+    const n = units[k]!;
     if (!n.outputs.some((v) => toLoss.has(v)) || !n.outputs.some((v) => fromParams.has(v))) continue;
     live.push(n);
     n.inputs.forEach((v) => v && toLoss.add(v));
@@ -49,7 +61,7 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: V
       const v = n.inputs[i];
       return !!v && fromParams.has(v) && toLoss.has(v);
     };
-    const grads = rule({ o, node: n, I: (i) => n.inputs[i]!, O: (i) => n.outputs[i]!, GO: (i) => GO[i] ?? null, needs });
+    const grads = rule({ o, node: n, I: (i) => n.inputs[i]!, O: (i) => n.outputs[i]!, GO: (i) => GO[i] ?? null, needs, saved: saved.get(n) });
     if (grads.length !== n.inputs.length) {
       throw new Error(`gradient rule for ${n.op} returned ${grads.length} gradients for ${n.inputs.length} inputs`);
     }

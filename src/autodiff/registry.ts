@@ -13,6 +13,8 @@ export interface GradContext {
   GO(i: number): Value | null;
   /** Whether input i lies on a path to a parameter: rules skip the work for inputs that need no gradient. */
   needs(i: number): boolean;
+  /** For a composite (an op unrolled into standard ops): intermediates its forward pass kept for the rule. */
+  saved?: Record<string, Value>;
 }
 
 export type GradRule = (c: GradContext) => (Value | null)[];

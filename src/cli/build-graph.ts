@@ -1,27 +1,17 @@
 // `ingraph build-graph`: writes model.onnx (initial weights), the training artifacts and manifest.json.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { buildArtifacts } from '../artifacts/build.ts';
-import { FILES } from '../artifacts/manifest.ts';
 import type { RecurrenceMode } from '../autodiff/rules/lstm.ts';
-import { initParameters, type ModelConfig } from '../graph/model.ts';
-import { writeFileAtomic } from '../node/files.ts';
+import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { writeArtifacts } from '../node/artifacts.ts';
 import { makeOptimizer, type OptimizerName } from '../optim/index.ts';
 import { intAtLeast, sizeList } from './validate.ts';
 
 interface Args {
   hidden: number; layers: number; window: number; features: number; outputs: number; dense: string; seed: number;
-  optimizer: OptimizerName; recurrence: RecurrenceMode; out: string;
+  optimizer: OptimizerName; recurrence: RecurrenceMode; 'lstm-forward': 'auto' | LstmForward; out: string;
 }
 
-export function buildGraph(a: { config: ModelConfig; seed: number; optimizer: OptimizerName; recurrence: RecurrenceMode; out: string }): string[] {
-  const { files, manifest } = buildArtifacts({
-    config: a.config, params: initParameters(a.config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), recurrence: a.recurrence,
-  });
-  for (const [name, bytes] of Object.entries(files)) writeFileAtomic(join(a.out, name), bytes);
-  writeFileAtomic(join(a.out, FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  return [...Object.keys(files), FILES.manifest];
-}
 
 export const buildGraphCommand: CommandModule<object, Args> = {
   command: 'build-graph',
@@ -37,11 +27,15 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       .option('seed', { type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
       .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
       .option('recurrence', { choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
+      .option('lstm-forward', { choices: ['auto', 'op', 'unrolled'] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
       .option('out', { type: 'string', default: 'models', describe: 'output folder' })
       .example('$0 build-graph --hidden 32 --window 20 --out models', ''),
   handler: (a) => {
     const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.outputs, dense: sizeList('dense')(a.dense)! };
-    const files = buildGraph({ config, seed: a.seed, optimizer: a.optimizer, recurrence: a.recurrence, out: a.out });
+    const { files } = writeArtifacts(a.out, {
+      config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), recurrence: a.recurrence,
+      lstmForward: a['lstm-forward'] === 'auto' ? undefined : a['lstm-forward'],
+    });
     process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);
   },
 };

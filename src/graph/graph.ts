@@ -27,8 +27,19 @@ export class Namer {
   }
 }
 
+/** A group of nodes that computes one op (an LSTM unrolled into standard ops) and is differentiated as that op,
+ *  JAX's custom_vjp: the backward pass uses the op's gradient rule, given the group's `saved` intermediates,
+ *  instead of differentiating the group's nodes one by one. */
+export interface Composite {
+  /** A node that is not in the graph: the op, its inputs, outputs and attributes, as the rule sees them. */
+  node: Node;
+  members: Set<Node>;
+  saved: Record<string, Value>;
+}
+
 export class Graph {
   readonly nodes: Node[] = [];
+  readonly composites: Composite[] = [];
   readonly inputs: Value[] = [];
   readonly outputs: Value[] = [];
   /** Root graph only: named weights and lifted constants, in the order declared. */
@@ -103,6 +114,12 @@ export class Graph {
     for (const v of inputs) v?.uses.push(node);
     this.nodes.push(node);
     return outputs;
+  }
+
+  /** Declares the nodes added since `fromNode` (an index into `nodes`) as one `op` with the given interface. */
+  composite(op: string, fromNode: number, inputs: (Value | null)[], outputs: Value[], attrs: Attrs, saved: Record<string, Value>): void {
+    const members = new Set(this.nodes.slice(fromNode));
+    this.composites.push({ node: new Node(op, this.namer.fresh(`composite_${op.toLowerCase()}`), inputs, outputs, attrs), members, saved });
   }
 
   /** A value is visible if it lives in this graph or an enclosing one (outer-scope reference). */

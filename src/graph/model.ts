@@ -4,7 +4,7 @@
 import { Rng } from '../data/rng.ts';
 import { Tensor } from '../onnx/tensor.ts';
 import { linear } from './layers/linear.ts';
-import { lstm, lstmParamShapes } from './layers/lstm.ts';
+import { lstm, lstmParamShapes, lstmUnrolled } from './layers/lstm.ts';
 import type { Ops } from './ops.ts';
 import type { Value } from './value.ts';
 
@@ -60,13 +60,17 @@ export function initParameters(c: ModelConfig, seed: number): Map<string, Tensor
   return out;
 }
 
+/** How an LSTM layer's forward pass is emitted: ONNX's LSTM op, or unrolled into standard ops (see lstmUnrolled). */
+export type LstmForward = 'op' | 'unrolled';
+
 /** The forward pass: x [batch, window, features] -> y [batch, outputs]. */
-export function forecaster(o: Ops, x: Value, c: ModelConfig, p: (name: string) => Value, outName?: string): Value {
+export function forecaster(o: Ops, x: Value, c: ModelConfig, p: (name: string) => Value, outName?: string, lstmForward: LstmForward = 'op'): Value {
+  const layer = lstmForward === 'op' ? lstm : lstmUnrolled;
   let seq = o.transpose(x, [1, 0, 2]); // batch-first data into ONNX LSTM's time-major layout
   let last: Value | null = null;
   for (let l = 0; l < c.layers; l++) {
     const prefix = l === 0 ? 'lstm' : `lstm.${l}`;
-    const { Y, Yh } = lstm(o, seq, { W: p(`${prefix}.W`), R: p(`${prefix}.R`), B: p(`${prefix}.B`) }, c.hidden);
+    const { Y, Yh } = layer(o, seq, { W: p(`${prefix}.W`), R: p(`${prefix}.R`), B: p(`${prefix}.B`) }, c.hidden);
     if (l < c.layers - 1) seq = o.squeeze(Y, [1]);
     else last = o.squeeze(Yh, [0]); // Y_h is the last time step's output: no slice of Y needed
   }

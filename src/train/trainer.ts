@@ -4,7 +4,6 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildArtifacts } from '../artifacts/build.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../artifacts/checkpoint.ts';
 import { inferenceGraph } from '../artifacts/inference.ts';
 import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
@@ -15,6 +14,7 @@ import { initParameters, type ModelConfig } from '../graph/model.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { Tensor } from '../onnx/tensor.ts';
 import { makeOptimizer } from '../optim/index.ts';
+import { writeArtifacts } from '../node/artifacts.ts';
 import { writeFileAtomic } from '../node/files.ts';
 import { gatherRows, loadSeries, prepareDataset, type DataSource, type Dataset } from './dataset.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
@@ -239,12 +239,10 @@ function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, dat
       return { manifest: m, built: false };
     }
   }
-  const { files, manifest } = buildArtifacts({
+  const { manifest } = writeArtifacts(out, {
     config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization,
     data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
   });
-  for (const [name, bytes] of Object.entries(files)) writeFileAtomic(join(out, name), bytes);
-  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, built: true };
 }
 

@@ -2,6 +2,7 @@
 // previous step runs once for all steps (see shared/notes/ort-overheads.md: nodes inside the recurrence cost most):
 //   1. recompute the gates of every step in one product from X, W, R, B and Y shifted by one step;
 //   2. rebuild the cell states (a linear recurrence: c_t = f_t·c_{t-1} + i_t·g_t);
+//      (an unrolled forward pass, declared as a composite LSTM, hands both over instead: nothing to recompute)
 //   3. precompute every per-step factor of the backward recurrence;
 //   4. run only the truly sequential part (dh through R, dc through f) in reverse, as a Scan (any window) or
 //      unrolled (fixed window, fewer node launches);
@@ -136,25 +137,29 @@ defineGrad('LSTM', (c) => {
 
   const Wm = o.squeeze(W, [0]); // [4H, F]
   const Rm = o.squeeze(R, [0]); // [4H, H]
-  const Ys = o.squeeze(c.O(0), [1]); // [T, B, H]
+  const saved = c.saved;
+  const Ys = saved ? saved.Ys! : o.squeeze(c.O(0), [1]); // [T, B, H]
   const zeros = () => o.g.add('ConstantOfShape', [o.shape(Ys, 1)], {})[0]!; // [B, H], Scan's initial states
-
-  // 1. Gates of every step at once from [x_t, h_{t-1}]: one product with [W R]ᵀ.
   const shiftDown = (v: Value) => o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
   const XH = o.concat([X, shiftDown(Ys)], 2); // [T, B, F+H]
-  let pre = o.matmul(XH, o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
-  if (Bias) {
-    const [wb, rb] = o.split(Bias, 1, [4 * H, 4 * H]);
-    pre = o.add(pre, o.add(wb!, rb!));
-  }
-  const [iofPre, gPre] = o.split(pre, 2, [3 * H, H]);
-  const S = o.sigmoid(iofPre!); // i, o, f together
-  const g = o.tanh(gPre!);
-  const [i, og, f] = o.split(S, 2, [H, H, H]);
 
-  // 2. Cell states.
-  const C = cellStates(o, f!, o.mul(i!, g), T, zeros);
-  const tc = o.tanh(C);
+  // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed here: the gates
+  // by one product with [W R]ᵀ from [x_t, h_{t-1}] for all steps, the cells by their linear recurrence.
+  let S: Value, g: Value;
+  if (saved) ({ S, G: g } = saved as Record<'S' | 'G', Value>);
+  else {
+    let pre = o.matmul(XH, o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
+    if (Bias) {
+      const [wb, rb] = o.split(Bias, 1, [4 * H, 4 * H]);
+      pre = o.add(pre, o.add(wb!, rb!));
+    }
+    const [iofPre, gPre] = o.split(pre, 2, [3 * H, H]);
+    S = o.sigmoid(iofPre!); // i, o, f together
+    g = o.tanh(gPre!);
+  }
+  const [i, og, f] = o.split(S, 2, [H, H, H]);
+  const C = saved ? saved.C! : cellStates(o, f!, o.mul(i!, g), T, zeros);
+  const tc = saved ? saved.TC! : o.tanh(C);
 
   // 3. Per-step factors, for all steps at once.
   const one = o.scalar(1);
