@@ -1,16 +1,25 @@
 // Flag checks shared by the commands: yargs parses types, these say what a value must be in one clear line.
 import { UserError } from './errors.ts';
 
+// yargs calls a coerce function only for a flag that is present (or has a default), so undefined here means the
+// flag was given without a value (`--window --epochs 3`), which yargs would otherwise drop in favour of the default.
+function given(name: string, v: unknown): void {
+  if (v === undefined) throw new UserError(`--${name} needs a value`);
+  if (Array.isArray(v)) throw new UserError(`--${name} was given ${v.length} times; give it once`);
+}
+
 export function intAtLeast(name: string, min: number) {
   return (v: number): number => {
-    if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`--${name} must be a whole number ≥ ${min}, got ${v}`);
+    given(name, v);
+    if (!Number.isInteger(v) || v < min) throw new UserError(`--${name} must be a whole number ≥ ${min}, got ${v}`);
     return v;
   };
 }
 
 export function positive(name: string) {
   return (v: number): number => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new UserError(`--${name} must be a number > 0, got ${v}`);
+    given(name, v);
+    if (!(Number.isFinite(v) && v > 0)) throw new UserError(`--${name} must be a number > 0, got ${v}`);
     return v;
   };
 }

@@ -2,7 +2,7 @@
 // raw_data, the typed *_data fields, and external data (PyTorch's dynamo exporter puts weights in model.onnx.data).
 import type { onnx as T } from 'onnx-proto';
 import { allocate, BYTES, codeName, DTYPE_CODE, dtypeFromCode, type DType } from './dtype.ts';
-import { OnnxError } from './errors.ts';
+import { formatDims, OnnxError, quote } from './errors.ts';
 import { onnx, toNumber } from './proto.ts';
 import { sizeOf, Tensor } from './tensor.ts';
 
@@ -23,13 +23,13 @@ export function tensorFromProto(tp: T.ITensorProto, where: string, external?: Ex
   const name = tp.name ?? '';
   const code = tp.dataType ?? 0;
   const dtype = dtypeFromCode(code);
-  if (!dtype) throw new OnnxError(`${where}: tensor "${name}" has element type ${codeName(code)}, which ingraph does not read`);
+  if (!dtype) throw new OnnxError(`${where}: tensor ${quote(name)} has element type ${codeName(code)}, which ingraph does not read`);
   const dims = (tp.dims ?? []).map((d) => toNumber(d as number));
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new OnnxError(`${where}: tensor "${name}" has invalid dims [${dims.join(',')}]`);
+    throw new OnnxError(`${where}: tensor ${quote(name)} has invalid dims ${formatDims(dims)}`);
   }
   const n = sizeOf(dims);
-  if (n > MAX_ELEMENTS) throw new OnnxError(`${where}: tensor "${name}" declares ${n} elements, more than ingraph will load`);
+  if (n > MAX_ELEMENTS) throw new OnnxError(`${where}: tensor ${quote(name)} declares ${n} elements, more than ingraph will load`);
   const nbytes = n * BYTES[dtype];
   let raw: Uint8Array | null = null;
   if (tp.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
@@ -39,7 +39,7 @@ export function tensorFromProto(tp: T.ITensorProto, where: string, external?: Ex
   }
   if (raw) {
     if (raw.length !== nbytes) {
-      throw new OnnxError(`${where}: tensor "${name}" of dims [${dims.join(',')}] needs ${nbytes} bytes, found ${raw.length}`);
+      throw new OnnxError(`${where}: tensor ${quote(name)} of dims ${formatDims(dims)} needs ${nbytes} bytes, found ${raw.length}`);
     }
     const out = allocate(dtype, n);
     new Uint8Array(out.buffer).set(raw);
@@ -54,7 +54,7 @@ function fromTypedFields(tp: T.ITensorProto, dtype: DType, n: number, name: stri
     dtype === 'float64' ? tp.doubleData ?? [] :
     dtype === 'int64' ? tp.int64Data ?? [] :
     tp.int32Data ?? [];
-  if (src.length !== n) throw new OnnxError(`${where}: tensor "${name}" needs ${n} values, found ${src.length}`);
+  if (src.length !== n) throw new OnnxError(`${where}: tensor ${quote(name)} needs ${n} values, found ${src.length}`);
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) {
     const v = toNumber(src[i] as number);
@@ -66,15 +66,17 @@ function fromTypedFields(tp: T.ITensorProto, dtype: DType, n: number, name: stri
 function readExternal(tp: T.ITensorProto, name: string, where: string, nbytes: number, external?: ExternalReader) {
   const kv = new Map((tp.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
   const location = kv.get('location');
-  if (!location) throw new OnnxError(`${where}: tensor "${name}" is stored externally but names no location`);
-  if (!external) throw new OnnxError(`${where}: tensor "${name}" is stored in "${location}", which cannot be read here`);
-  const offset = Number(kv.get('offset') ?? 0);
-  const length = kv.has('length') ? Number(kv.get('length')) : nbytes;
-  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
-    throw new OnnxError(`${where}: tensor "${name}" has an invalid external offset/length`);
+  if (!location) throw new OnnxError(`${where}: tensor ${quote(name)} is stored externally but names no location`);
+  if (!external) throw new OnnxError(`${where}: tensor ${quote(name)} is stored in ${quote(location)}, which cannot be read here`);
+  // Plain decimal only: Number() would also take "0x10", "1e3", " 7 " and "" (as 0).
+  const int = (v: string | undefined, absent: number) => (v === undefined ? absent : /^\d{1,15}$/.test(v) ? Number(v) : NaN);
+  const offset = int(kv.get('offset'), 0);
+  const length = int(kv.get('length'), nbytes);
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) {
+    throw new OnnxError(`${where}: tensor ${quote(name)} has an invalid external offset/length`);
   }
   if (length !== nbytes) {
-    throw new OnnxError(`${where}: tensor "${name}" needs ${nbytes} bytes but its external length is ${length}`);
+    throw new OnnxError(`${where}: tensor ${quote(name)} needs ${nbytes} bytes but its external length is ${length}`);
   }
   return external(location, offset, length);
 }

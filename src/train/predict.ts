@@ -1,12 +1,12 @@
 // Runs any ONNX forecaster with one float input [batch, window, features=1] and one output over every window of a
 // series: row i holds values i .. i+window-1 and predicts value i+window. Models from other tools work too (a
 // PyTorch export's input and output names are read from the session, external weight files are resolved by
-// ONNX Runtime from the model's folder).
-import { readFileSync } from 'node:fs';
+// ONNX Runtime from the model's folder). The file is validated first (src/node/onnx-file.ts), so a broken or
+// hostile one gets one clear error before ONNX Runtime opens it.
 import * as ort from 'onnxruntime-node';
 import { windowInputs } from '../data/windows.ts';
-import { decodeModel } from '../onnx/codec.ts';
-import { OnnxError } from '../onnx/errors.ts';
+import { loadModelFile } from '../node/onnx-file.ts';
+import { OnnxError, quote } from '../onnx/errors.ts';
 import { inspectModel } from '../onnx/inspect.ts';
 import { createSession, type SessionOptions } from './providers.ts';
 
@@ -20,19 +20,13 @@ export interface PredictOptions {
 
 /** The model's window when its input shape fixes it (dim 1 of [batch, window, features]). */
 export function modelWindow(modelPath: string): { window: number | null; features: number | null } {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(modelPath));
-  } catch (e) {
-    throw new OnnxError(`cannot read ${modelPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  const info = inspectModel(decodeModel(bytes, modelPath));
+  const info = inspectModel(loadModelFile(modelPath).model);
   if (info.inputs.length !== 1 || info.outputs.length < 1) {
     throw new OnnxError(`${modelPath}: a forecaster needs exactly one input and an output; this model has ${info.inputs.length} inputs and ${info.outputs.length} outputs`);
   }
   const shape = info.inputs[0]!.shape;
-  if (info.inputs[0]!.elemType !== 'FLOAT') throw new OnnxError(`${modelPath}: input "${info.inputs[0]!.name}" is ${info.inputs[0]!.elemType}, not float32`);
-  if (shape && shape.length !== 3) throw new OnnxError(`${modelPath}: input "${info.inputs[0]!.name}" has rank ${shape.length}; a forecaster takes [batch, window, features]`);
+  if (info.inputs[0]!.elemType !== 'FLOAT') throw new OnnxError(`${modelPath}: input ${quote(info.inputs[0]!.name)} is ${info.inputs[0]!.elemType}, not float32`);
+  if (shape && shape.length !== 3) throw new OnnxError(`${modelPath}: input ${quote(info.inputs[0]!.name)} has rank ${shape.length}; a forecaster takes [batch, window, features]`);
   const num = (d: number | string | null | undefined) => (typeof d === 'number' && d > 0 ? d : null);
   return { window: num(shape?.[1]), features: num(shape?.[2]) };
 }
