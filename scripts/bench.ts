@@ -1,0 +1,188 @@
+// `npm run bench`: the tutorial workload trained by ingraph (several steps per run), TensorFlow.js and PyTorch,
+// each in its own child process, then the scaling table and (--levers) the levers; tables printed and written as
+// bench.json and bench.md under --out. See docs/bench.md for what each figure means and the latest results.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hideBin } from 'yargs/helpers';
+import { parseBenchArgs, type BenchOptions } from './bench/args.ts';
+import { nodeChild, runChild, type RunResult } from './bench/child.ts';
+import { describeMachine, machine, type Machine } from './bench/machine.ts';
+import {
+  contender, floors, floorTable, kTable, leverTable, ratios, scalingTable, tutorialNotes, tutorialTable,
+  type ContenderResult, type LeverRow, type ScalingRow, type TutorialResults,
+} from './bench/report.ts';
+import { summarize } from './bench/stats.ts';
+import { DEFAULT_CHOICE, scalingPoint, tutorialLoop, type SessionChoice } from './bench/step-loop.ts';
+import { TORCH_SCRIPT, torchVersion, writeTorchJob } from './bench/torch.ts';
+import { TUTORIAL, TUTORIAL_TRAIN_ROWS, type Workload } from './bench/workload.ts';
+import { train } from '../src/train/trainer.ts';
+
+const INGRAPH_CHILD = join(import.meta.dirname, 'bench', 'ingraph-run.ts');
+const TFJS_CHILD = join(import.meta.dirname, 'bench', 'tfjs-run.ts');
+const MINUTE = 60_000;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Entry {
+  id: string;
+  label: string;
+  k?: number;
+  run: () => Promise<RunResult>;
+}
+
+/** Round 0 is a warm-up and is discarded; rounds 1..repeats run every contender in turn, so that load from other
+ *  work on the machine falls on all of them alike rather than on whichever ran at the time. */
+async function rounds(entries: readonly Entry[], repeats: number): Promise<Map<string, RunResult[]>> {
+  const runs = new Map(entries.map((e) => [e.id, [] as RunResult[]]));
+  for (let round = 0; round <= repeats; round++) {
+    for (const e of entries) {
+      const r = await e.run();
+      log(`  ${round === 0 ? 'warm-up' : `run ${round}/${repeats}`}  ${e.label}: ${r.ms_per_step.toFixed(3)} ms/step, ` +
+        `${r.train_seconds.toFixed(2)} s${r.extrapolated ? ' (extrapolated)' : ''}, test MSE ${r.test_mse.toFixed(5)}, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`);
+      if (round > 0) runs.get(e.id)!.push(r);
+    }
+  }
+  return runs;
+}
+
+async function tutorial(o: BenchOptions, work: Workload, torch: string | null, scratch: string): Promise<TutorialResults> {
+  const stepsPerEpoch = Math.ceil(TUTORIAL_TRAIN_ROWS / work.batchSize);
+  const warmupEpochs = Math.min(20, work.epochs);
+  const entries: Entry[] = o.ks.map((k) => ({
+    id: `ingraph-k${k}`, label: `ingraph CPU, K=${k}`, k,
+    run: () => nodeChild(INGRAPH_CHILD, { out: join(scratch, `ingraph-k${k}`), epochs: work.epochs, stepsPerRun: k, evalEvery: work.epochs, threads: 1, warmupEpochs }, 5 * MINUTE),
+  }));
+  const tfjsSteps = Math.min(o.tfjsSteps, work.epochs * stepsPerEpoch);
+  entries.push({ id: 'tfjs', label: 'TensorFlow.js CPU (pure JS)', run: () => nodeChild(TFJS_CHILD, { workload: work, steps: tfjsSteps, warmupSteps: 10 }, 10 * MINUTE) });
+  if (torch) {
+    const job = join(scratch, 'torch-job.json');
+    writeTorchJob(job, work, { steps: o.torchSteps, warmupSteps: 20 });
+    entries.push({ id: 'torch', label: `PyTorch ${torch} eager CPU, 1 thread`, run: () => runChild(o.python, [TORCH_SCRIPT, job], 10 * MINUTE) });
+  }
+  log(`tutorial workload: hidden ${work.hidden}, window ${work.window}, batch ${work.batchSize}, ${work.epochs} epochs (${work.epochs * stepsPerEpoch} steps), ` +
+    `${o.repeats} measured round(s) after a warm-up round${torch ? '' : '; PyTorch: not available on this machine'}`);
+  const runs = await rounds(entries, o.repeats);
+  let tfjsFull: RunResult | null = null;
+  if (o.tfjsFull) {
+    log('  TensorFlow.js through every epoch (--tfjs-full), once: minutes');
+    tfjsFull = await nodeChild(TFJS_CHILD, { workload: work, steps: null, warmupSteps: 10 }, 30 * MINUTE);
+    log(`  TensorFlow.js full run: ${tfjsFull.train_seconds.toFixed(1)} s, test MSE ${tfjsFull.test_mse.toFixed(5)}`);
+  }
+  const result = (id: string): ContenderResult | null => {
+    const e = entries.find((x) => x.id === id);
+    return e ? contender(e.id, e.label, runs.get(id)!, e.k) : null;
+  };
+  return {
+    epochs: work.epochs, stepsPerEpoch,
+    ingraph: o.ks.map((k) => result(`ingraph-k${k}`)!),
+    tfjs: result('tfjs'), tfjsFull, torch: result('torch'),
+    torchMissing: torch ? null : 'not available on this machine',
+  };
+}
+
+async function scaling(o: BenchOptions): Promise<ScalingRow[]> {
+  const hiddens = o.quick ? [5, 128] : [5, 32, 128, 256];
+  const windows = o.quick ? [10] : [10, 50];
+  const batches = o.quick ? [64, 256] : [64, 256, 1024];
+  const rows: ScalingRow[] = [];
+  log(`scaling: ${hiddens.length * windows.length * batches.length} sizes, ${o.repeats} repeat(s) each`);
+  for (const hidden of hiddens) {
+    for (const window of windows) {
+      for (const batch of batches) {
+        const r = await scalingPoint({ hidden, window, batch }, { repeats: o.repeats, budgetMs: o.quick ? 100 : 300 });
+        const ms = summarize(r.msPerStep);
+        rows.push({ hidden, window, batch, ms, stepsPerRun: r.stepsPerRun });
+        log(`  hidden ${hidden}, window ${window}, batch ${batch}: ${ms.median.toFixed(3)} ms/step (K=${r.stepsPerRun})`);
+      }
+    }
+  }
+  return rows;
+}
+
+interface LeverVariant {
+  lever: string;
+  run: () => Promise<{ msPerStep: number; cpuMsPerStep: number; testMse: number }>;
+}
+
+/** Lever figures vary more than the tutorial's (they sit close together), so at least 5 rounds. */
+const LEVER_REPEATS = 5;
+
+/**
+ * The levers on the tutorial workload: what train() does not expose through the bare loop (step-loop.ts), and
+ * train()'s own evalEvery, in this process. Rounds run every variant in turn, as the tutorial's do.
+ */
+async function levers(o: BenchOptions, work: Workload, scratch: string): Promise<LeverRow[]> {
+  const all = work.epochs * Math.ceil(TUTORIAL_TRAIN_ROWS / work.batchSize);
+  const base = DEFAULT_CHOICE;
+  const loop = (K: number, choice: SessionChoice) => () => tutorialLoop(work, K, choice);
+  const trainer = (evalEvery: number | undefined) => async () => {
+    const cpu0 = process.cpuUsage();
+    const { metrics: m } = await train({ out: join(scratch, 'levers'), preset: 'tutorial', epochs: work.epochs, evalEvery });
+    const cpu = process.cpuUsage(cpu0);
+    return { msPerStep: m.ms_per_step, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / m.steps, testMse: m.test_mse };
+  };
+  const variants: LeverVariant[] = [
+    { lever: 'baseline: bare loop, K=2 (as train() runs), unrolled forward and backward, optimisation all, 1 thread', run: loop(2, base) },
+    { lever: 'K=1', run: loop(1, base) },
+    ...[10, 100, all].map((K) => ({ lever: `K=${K} across epochs${K === all ? ' (the whole run in one session.run)' : ''}`, run: loop(K, base) })),
+    ...(['disabled', 'basic', 'extended'] as const).map((optimization) => ({ lever: `graph optimisation '${optimization}'`, run: loop(2, { ...base, optimization }) })),
+    { lever: '2 intra-op threads', run: loop(2, { ...base, threads: 2 }) },
+    { lever: 'Scan backward (recurrence \'scan\')', run: loop(2, { ...base, recurrence: 'scan' as const }) },
+    { lever: 'LSTM op forward (the train step before 7da0a92)', run: loop(2, { ...base, lstmForward: 'op' as const }) },
+    { lever: 'train() itself, evalEvery = epochs (one evaluation)', run: trainer(work.epochs) },
+    { lever: `train() itself, evalEvery default (every ${Math.max(1, Math.floor(work.epochs / 100))} epochs)`, run: trainer(undefined) },
+  ];
+  const repeats = Math.max(o.repeats, o.quick ? 1 : LEVER_REPEATS);
+  log(`levers: ${variants.length} variants, ${repeats} measured round(s) after a warm-up round`);
+  const ms = variants.map(() => [] as number[]), cpu = variants.map(() => [] as number[]);
+  const mse = variants.map(() => NaN);
+  for (let round = 0; round <= repeats; round++) {
+    for (const [i, v] of variants.entries()) {
+      const r = await v.run();
+      log(`  ${round === 0 ? 'warm-up' : `run ${round}/${repeats}`}  ${v.lever}: ${r.msPerStep.toFixed(3)} ms/step (CPU ${r.cpuMsPerStep.toFixed(3)}), test MSE ${r.testMse.toFixed(5)}`);
+      if (round > 0) {
+        ms[i]!.push(r.msPerStep);
+        cpu[i]!.push(r.cpuMsPerStep);
+      }
+      mse[i] = r.testMse;
+    }
+  }
+  const baselineMs = summarize(ms[0]!).median;
+  return variants.map((v, i) => ({ lever: v.lever, ms: summarize(ms[i]!), cpuMs: summarize(cpu[i]!), testMse: mse[i]!, baselineMs }));
+}
+
+function markdown(m: Machine, t: TutorialResults, sc: ScalingRow[] | null, lv: LeverRow[] | null): string {
+  const parts = [
+    '# ingraph benchmark', '', `Measured on: ${describeMachine(m)}.`, '',
+    `## Tutorial workload (hidden 5, window 10, batch 256, ${t.epochs} epochs = ${t.epochs * t.stepsPerEpoch} steps, Adam 1e-4)`, '',
+    tutorialTable(t), '', ...tutorialNotes(t).map((n) => `- ${n}`), '', ...ratios(t).map((n) => `- ${n}`), '',
+    '## Floors', '', floorTable(floors(t)), '',
+    `## ingraph steps per run (K); train() groups batches within an epoch, ${t.stepsPerEpoch} an epoch here`, '', kTable(t), '',
+  ];
+  if (sc) {
+    parts.push('## Scaling: ingraph CPU ms per optimizer step (train_step.onnx, 1 thread, K steps per run)', '', scalingTable(sc), '');
+  }
+  if (lv) {
+    parts.push(`## Levers on the tutorial workload (same batches; medians of ${lv[0]!.ms.n} rounds)`, '', leverTable(lv), '');
+  }
+  return parts.join('\n');
+}
+
+const opts = parseBenchArgs(hideBin(process.argv));
+const torch = torchVersion(opts.python);
+const m = machine(torch);
+log(`machine: ${describeMachine(m)}`);
+const work: Workload = { ...TUTORIAL, epochs: opts.epochs };
+const scratch = mkdtempSync(join(tmpdir(), 'ingraph-bench-'));
+try {
+  const t = await tutorial(opts, work, torch, scratch);
+  const sc = opts.scaling ? await scaling(opts) : null;
+  const lv = opts.levers ? await levers(opts, work, scratch) : null;
+  const md = markdown(m, t, sc, lv);
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, 'bench.md'), md);
+  writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify({ machine: m, options: opts, tutorial: t, floors: floors(t), scaling: sc, levers: lv }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  process.stdout.write(`${md}\nWritten: ${join(opts.out, 'bench.md')}, ${join(opts.out, 'bench.json')}\n`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

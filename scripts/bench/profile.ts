@@ -1,0 +1,237 @@
+// Where a tutorial training step's time goes: ONNX Runtime's profiler per op (kernel time per optimizer step),
+// the Node side's share of a run, and the forward LSTM op against the same cell written as plain ONNX ops.
+// Run: npx tsx scripts/bench/profile.ts [runs] [op|unrolled]   (Markdown out; the second argument picks the train
+// step's LSTM forward, default the library's; for the Node side see cpuprof.ts).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../../src/graph/graph.ts';
+import { lstm } from '../../src/graph/layers/lstm.ts';
+import { Ops } from '../../src/graph/ops.ts';
+import { serializeModel } from '../../src/onnx/serialize.ts';
+import { defaultLstmForward, flatLayout } from '../../src/artifacts/train-step.ts';
+import { setRecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import { initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
+import { fmt, markdownTable } from './format.ts';
+import { median } from './stats.ts';
+import { plainLstm, trainingGraphVariant, type LstmVariant } from './lstm-variants.ts';
+import { trainStepBytes } from './step-loop.ts';
+import { modelConfig, TUTORIAL } from './workload.ts';
+
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  args?: { op_name?: string };
+}
+
+const runs = Number(process.argv[2] ?? 300);
+const forward = (process.argv[3] ?? null) as LstmForward | null;
+const c = modelConfig(TUTORIAL);
+const { total: P } = flatLayout(c);
+const sizes = [256, 104]; // the tutorial's two batches an epoch: what one train() run holds
+const rows = sizes.reduce((a, b) => a + b, 0);
+const stepsPerRun = sizes.length;
+
+const f32 = (n: number, fill = 0) => new Float32Array(n).fill(fill);
+const data = {
+  params: f32(P).map((_, i) => 0.3 * Math.sin(i)), zeros: f32(P), lr: f32(1, 1e-4),
+  x: f32(rows * c.window).map((_, i) => Math.sin(i / 57)), y: f32(rows).map((_, i) => Math.sin(i / 57)),
+};
+
+/** Fresh tensors over fixed buffers, as the trainer makes them each run. */
+function feeds(): Record<string, ort.Tensor> {
+  return {
+    params: new ort.Tensor('float32', data.params, [P]),
+    exp_avg: new ort.Tensor('float32', data.zeros, [P]), exp_avg_sq: new ort.Tensor('float32', data.zeros, [P]),
+    step: new ort.Tensor('int64', new BigInt64Array([1n]), [1]), learning_rate: new ort.Tensor('float32', data.lr, [1]),
+    x: new ort.Tensor('float32', data.x, [rows, c.window, 1]), target: new ort.Tensor('float32', data.y, [rows, 1]),
+    offsets: new ort.Tensor('int64', BigInt64Array.from([0, 256, 360].map(BigInt)), [3]),
+  };
+}
+
+/** Per-op kernel µs per optimizer step, from ONNX Runtime's profile of `runs` runs (Loop, the wrapper, left out). */
+async function opProfile(): Promise<{ byOp: [string, { n: number; us: number }][]; kernelUs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ingraph-prof-'));
+  const s = await ort.InferenceSession.create(trainStepBytes(c, 'auto', forward), {
+    intraOpNumThreads: 1, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: join(dir, 'p'),
+  });
+  const f = feeds();
+  for (let i = 0; i < runs; i++) await s.run(f);
+  s.endProfiling();
+  await s.release();
+  const file = readdirSync(dir).map((n) => join(dir, n))[0]!;
+  const events = JSON.parse(readFileSync(file, 'utf8')) as ProfileEvent[];
+  rmSync(dir, { recursive: true, force: true });
+  const by = new Map<string, { n: number; us: number }>();
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || e.args.op_name === 'Loop') continue;
+    const r = by.get(e.args.op_name) ?? { n: 0, us: 0 };
+    r.n++;
+    r.us += e.dur;
+    by.set(e.args.op_name, r);
+  }
+  const steps = runs * stepsPerRun;
+  const byOp = [...by].map(([k, v]) => [k, { n: v.n / steps, us: v.us / steps }] as [string, { n: number; us: number }]);
+  byOp.sort((a, b) => b[1].us - a[1].us);
+  return { byOp, kernelUs: byOp.reduce((a, [, v]) => a + v.us, 0) };
+}
+
+/** Unprofiled: ms per step of whole runs, and the share spent outside session.run (building feeds). */
+async function wallSplit(): Promise<{ msPerStep: number; feedUsPerRun: number; runUsPerRun: number }> {
+  const s = await ort.InferenceSession.create(trainStepBytes(c, 'auto', forward), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  let f = feeds();
+  for (let i = 0; i < 50; i++) await s.run(f);
+  let feedMs = 0, runMs = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f = feeds(); // what the trainer does per run: fresh tensors over its buffers
+    const t1 = performance.now();
+    await s.run(f);
+    runMs += performance.now() - t1;
+    feedMs += t1 - t0;
+  }
+  await s.release();
+  return { msPerStep: (feedMs + runMs) / runs / stepsPerRun, feedUsPerRun: (feedMs * 1000) / runs, runUsPerRun: (runMs * 1000) / runs };
+}
+
+/** The forward LSTM alone: ONNX's LSTM op against the same cell as plain ops (lstm-variants.ts). */
+function forwardGraph(kind: 'op' | 'cell', B: number): Uint8Array {
+  const H = c.hidden, T = c.window;
+  const g = new Graph(`lstm_${kind}`);
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', [T, B, 1]);
+  const p = { W: g.input('W', 'float32', [1, 4 * H, 1]), R: g.input('R', 'float32', [1, 4 * H, H]), B: g.input('B', 'float32', [1, 8 * H]) };
+  const h = kind === 'op' ? o.squeeze(lstm(o, x, p, H).Yh, [0]) : plainLstm(o, x, p, H, T);
+  g.output(o.identity(h), 'h');
+  return serializeModel(g);
+}
+
+async function forwardMicro(kind: 'op' | 'cell', B: number): Promise<number> {
+  const s = await ort.InferenceSession.create(forwardGraph(kind, B), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const H = c.hidden;
+  const f = {
+    x: new ort.Tensor('float32', new Float32Array(c.window * B).map((_, i) => Math.sin(i / 7)), [c.window, B, 1]),
+    W: new ort.Tensor('float32', new Float32Array(4 * H).map((_, i) => 0.3 * Math.sin(i)), [1, 4 * H, 1]),
+    R: new ort.Tensor('float32', new Float32Array(4 * H * H).map((_, i) => 0.3 * Math.cos(i)), [1, 4 * H, H]),
+    B: new ort.Tensor('float32', new Float32Array(8 * H).fill(0.1), [1, 8 * H]),
+  };
+  for (let i = 0; i < 100; i++) await s.run(f);
+  const reps: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) await s.run(f);
+    reps.push(((performance.now() - t0) * 1000) / 200);
+  }
+  await s.release();
+  return median(reps);
+}
+
+/** One forward+backward (training_model.onnx's interface) per run for each way of emitting the LSTM: µs per run
+ *  at the tutorial's two batch sizes, and the largest gradient difference from the first variant. */
+async function trainingVariants(): Promise<string[][]> {
+  const withScan = (v: LstmVariant) => () => {
+    const before = setRecurrenceMode('scan');
+    try {
+      return trainingGraphVariant(c, v);
+    } finally {
+      setRecurrenceMode(before);
+    }
+  };
+  const variants: [string, () => Graph][] = [
+    ['LSTM op; rule recomputes gates, unrolled backward (train step before 7da0a92)', () => trainingGraphVariant(c, 'op')],
+    ['LSTM op; rule recomputes gates, Scan backward', withScan('op')],
+    ['unrolled forward as composite; rule reuses its gates, unrolled backward (train step now)', () => trainingGraphVariant(c, 'composite')],
+    ['unrolled forward as composite; Scan backward', withScan('composite')],
+    ['unrolled forward as plain ops; generic autodiff per node', () => trainingGraphVariant(c, 'plain')],
+  ];
+  const init = initParameters(c, 0);
+  const rowsOut: string[][] = [];
+  let reference: Record<string, Float32Array> | null = null;
+  for (const [name, build] of variants) {
+    const g = build();
+    const s = await ort.InferenceSession.create(serializeModel(g), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const us: number[] = [];
+    let diff = 0;
+    for (const B of sizes) {
+      const f: Record<string, ort.Tensor> = {
+        x: new ort.Tensor('float32', data.x.subarray(0, B * c.window), [B, c.window, 1]), target: new ort.Tensor('float32', data.y.subarray(0, B), [B, 1]),
+      };
+      for (const [n, t] of init) f[n] = new ort.Tensor('float32', t.data as Float32Array, t.dims);
+      const out = await s.run(f);
+      if (B === sizes[0]) {
+        const grads = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
+        reference ??= grads;
+        for (const [k, v] of Object.entries(grads)) v.forEach((x, i) => (diff = Math.max(diff, Math.abs(x - reference![k]![i]!))));
+      }
+      for (let i = 0; i < 50; i++) await s.run(f);
+      const reps: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const t0 = performance.now();
+        for (let i = 0; i < 100; i++) await s.run(f);
+        reps.push(((performance.now() - t0) * 1000) / 100);
+      }
+      us.push(median(reps));
+    }
+    await s.release();
+    rowsOut.push([name, String(g.nodes.length), ...us.map((u) => fmt(u)), fmt(us.reduce((a, b) => a + b, 0) / us.length), diff.toExponential(1)]);
+  }
+  return rowsOut;
+}
+
+const prof = await opProfile();
+const wall = await wallSplit();
+console.log(`## ONNX Runtime profile: tutorial train step, LSTM forward '${forward ?? defaultLstmForward(c)}' (hidden ${c.hidden}, window ${c.window}, batches 256 + 104 per run, ${runs} runs)\n`);
+const shown = prof.byOp.slice(0, 14);
+const rest = prof.byOp.slice(14).reduce((a, [, v]) => ({ n: a.n + v.n, us: a.us + v.us }), { n: 0, us: 0 });
+console.log(markdownTable(['op', 'nodes per step', 'kernel µs per step', 'share of kernel time'], [
+  ...shown.map(([op, v]) => [op, fmt(v.n, 3), fmt(v.us, 3), `${((100 * v.us) / prof.kernelUs).toFixed(1)}%`]),
+  [`${prof.byOp.length - shown.length} other op types`, fmt(rest.n, 3), fmt(rest.us, 3), `${((100 * rest.us) / prof.kernelUs).toFixed(1)}%`],
+  ['all kernels (profiled)', fmt(prof.byOp.reduce((a, [, v]) => a + v.n, 0), 3), fmt(prof.kernelUs, 3), '100%'],
+]));
+console.log(`\nUnprofiled, same runs: ${fmt(wall.msPerStep * 1000)} µs per step; per run (2 steps) ${fmt(wall.runUsPerRun)} µs in session.run, ` +
+  `${fmt(wall.feedUsPerRun)} µs building feeds in Node.\n`);
+console.log('## Forward LSTM alone (hidden 5, window 10), µs per session.run\n');
+const fw: string[][] = [];
+for (const B of [256, 104]) {
+  const op = await forwardMicro('op', B), cell = await forwardMicro('cell', B);
+  fw.push([String(B), fmt(op), fmt(cell), `${(op / cell).toFixed(1)}×`]);
+}
+console.log(markdownTable(['batch', 'ONNX LSTM op', 'same cell as plain ops (unrolled)', 'op / plain'], fw));
+
+console.log('\n## Forward + backward of one step (training_model.onnx interface, no optimizer), µs per session.run\n');
+console.log(markdownTable(['variant', 'top-level nodes', 'batch 256', 'batch 104', 'mean per step', 'max |grad difference|'], await trainingVariants()));
+
+/** µs per forward+backward run of a training graph for config `cc` at batch B, median of 5 timed blocks. */
+async function timeTraining(g: Graph, cc: ModelConfig, B: number): Promise<number> {
+  const s = await ort.InferenceSession.create(serializeModel(g), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const f: Record<string, ort.Tensor> = {
+    x: new ort.Tensor('float32', f32(B * cc.window).map((_, i) => Math.sin(i / 57)), [B, cc.window, 1]),
+    target: new ort.Tensor('float32', f32(B, 0.5), [B, 1]),
+  };
+  for (const [n, t] of initParameters(cc, 0)) f[n] = new ort.Tensor('float32', t.data as Float32Array, t.dims);
+  const t1 = performance.now();
+  await s.run(f);
+  const n = Math.max(3, Math.min(100, Math.round(100 / (performance.now() - t1)))); // ~0.1 s a block
+  const reps: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await s.run(f);
+    reps.push(((performance.now() - t0) * 1000) / n);
+  }
+  await s.release();
+  return median(reps);
+}
+
+console.log('\n## The same comparison at other sizes, µs per forward+backward\n');
+const grid: [number, number, number][] = [[5, 10, 256], [5, 10, 1024], [32, 10, 256], [128, 10, 256], [5, 50, 256], [32, 50, 64]];
+const kinds: LstmVariant[] = ['op', 'composite', 'plain'];
+const gridRows: string[][] = [];
+for (const [hidden, window, B] of grid) {
+  const cc: ModelConfig = { ...c, hidden, window };
+  const us: number[] = [];
+  for (const k of kinds) us.push(await timeTraining(trainingGraphVariant(cc, k), cc, B));
+  gridRows.push([String(hidden), String(window), String(B), ...us.map((u) => fmt(u)), ...us.slice(1).map((u) => `${(100 * (u / us[0]! - 1)).toFixed(0)}%`)]);
+}
+console.log(markdownTable(['hidden', 'window', 'batch', 'LSTM op', 'composite (now)', 'plain ops', 'composite vs op', 'plain vs op'], gridRows));

@@ -1,0 +1,175 @@
+// The benchmark's results as Markdown: the tutorial table with ratios, the K sweep, the floors, scaling and levers.
+// Pure functions of the measured figures, so they are tested without timing anything.
+import type { RunResult } from './child.ts';
+import { fmt, fmtSummary, markdownTable, ratio } from './format.ts';
+import type { Summary } from './stats.ts';
+import { summarizeFields } from './stats.ts';
+
+export const FIELDS = ['train_seconds', 'ms_per_step', 'cpu_ms_per_step', 'steps_per_second', 'test_mse', 'peak_rss_mb', 'process_seconds'] as const;
+export type Field = (typeof FIELDS)[number];
+
+export interface ContenderResult {
+  id: string;
+  label: string;
+  runs: RunResult[];
+  summary: Record<Field, Summary>;
+  /** ingraph only: the steps per run asked of train(). */
+  k?: number;
+}
+
+export function contender(id: string, label: string, runs: RunResult[], k?: number): ContenderResult {
+  return { id, label, runs, summary: summarizeFields(runs, FIELDS), ...(k === undefined ? {} : { k }) };
+}
+
+export interface TutorialResults {
+  epochs: number;
+  stepsPerEpoch: number;
+  ingraph: ContenderResult[];
+  tfjs: ContenderResult | null;
+  /** One TensorFlow.js run through every epoch (--tfjs-full), for its test MSE. */
+  tfjsFull: RunResult | null;
+  torch: ContenderResult | null;
+  /** Why there is no PyTorch row, when there is none. */
+  torchMissing: string | null;
+}
+
+/** The ingraph row with the lowest median ms per step. */
+export function bestK(rs: readonly ContenderResult[]): ContenderResult {
+  if (rs.length === 0) throw new RangeError('no ingraph results');
+  return rs.reduce((a, b) => (b.summary.ms_per_step.median < a.summary.ms_per_step.median ? b : a));
+}
+
+const mb = (s: Summary) => fmtSummary(s, 3);
+
+function row(c: ContenderResult, label = c.label, mse?: string): string[] {
+  const s = c.summary;
+  const extrapolated = c.runs.some((r) => r.extrapolated);
+  return [
+    label, `${fmtSummary(s.train_seconds)}${extrapolated ? ' *' : ''}`, fmtSummary(s.ms_per_step), fmtSummary(s.cpu_ms_per_step), fmtSummary(s.steps_per_second),
+    mse ?? fmtSummary(s.test_mse), mb(s.peak_rss_mb),
+  ];
+}
+
+export const TUTORIAL_HEADER = ['contender', 'training time (s)', 'ms per step', 'CPU ms per step', 'steps/s', 'final test MSE', 'peak RSS (MB)'];
+
+export function tutorialTable(r: TutorialResults): string {
+  const k1 = r.ingraph.find((c) => c.k === 1);
+  const best = bestK(r.ingraph);
+  const rows: string[][] = [];
+  if (k1) rows.push(row(k1, 'ingraph CPU, 1 step per run'));
+  if (best !== k1) {
+    const eff = Math.min(best.k!, r.stepsPerEpoch);
+    rows.push(row(best, `ingraph CPU, best K (K=${best.k}${eff !== best.k ? `, ${eff} in effect` : ''})`));
+  }
+  if (r.tfjs) {
+    const mse = r.tfjsFull ? `${fmt(r.tfjsFull.test_mse)} †` : '– (budgeted run)';
+    rows.push(row(r.tfjs, r.tfjs.label, mse));
+  }
+  if (r.torch) rows.push(row(r.torch));
+  else rows.push([`PyTorch: ${r.torchMissing ?? 'not available on this machine'}`, '–', '–', '–', '–', '–', '–']);
+  return markdownTable(TUTORIAL_HEADER, rows);
+}
+
+export function tutorialNotes(r: TutorialResults): string[] {
+  const notes = ['Each figure: median of the measured runs (min–max in brackets), after a discarded warm-up round and an in-process warm-up.'];
+  if (r.tfjs?.runs.some((x) => x.extrapolated)) {
+    notes.push(`* TensorFlow.js is timed for ${r.tfjs.runs[0]!.steps} optimizer steps per run and its training time extrapolated to ` +
+      `${r.epochs * r.stepsPerEpoch} steps (the whole workload would take minutes per run).`);
+  }
+  if (r.tfjsFull) notes.push(`† test MSE from one TensorFlow.js run through all ${r.epochs} epochs (${fmt(r.tfjsFull.train_seconds)} s).`);
+  if (r.torch?.runs.some((x) => x.extrapolated)) notes.push(`* PyTorch is timed for ${r.torch.runs[0]!.steps} steps per run and extrapolated.`);
+  notes.push('ingraph figures are train()\'s own metrics (train_seconds includes its per-epoch log line, checkpoints and one final ' +
+    'evaluation; evalEvery = epochs, so it evaluates once, like the other contenders).');
+  return notes;
+}
+
+export function ratios(r: TutorialResults): string[] {
+  const best = bestK(r.ingraph);
+  const k1 = r.ingraph.find((c) => c.k === 1);
+  const lines: string[] = [];
+  const against = (name: string, c: ContenderResult | null) => {
+    if (!c) return lines.push(`ingraph vs ${name}: – (${name} not measured)`);
+    const other = c.summary.ms_per_step.median;
+    const parts = [`best K (K=${best.k}) ${ratio(other, best.summary.ms_per_step.median)} faster`];
+    if (k1 && k1 !== best) parts.push(`K=1 ${ratio(other, k1.summary.ms_per_step.median)} faster`);
+    parts.push(`by CPU time per step, best K ${ratio(c.summary.cpu_ms_per_step.median, best.summary.cpu_ms_per_step.median)} faster`);
+    return lines.push(`ingraph vs ${name} (ms per step): ${parts.join('; ')}`);
+  };
+  against('TensorFlow.js', r.tfjs);
+  against('PyTorch', r.torch);
+  return lines;
+}
+
+export function kTable(r: TutorialResults): string {
+  return markdownTable(['K asked', 'K in effect', 'runs', 'training time (s)', 'ms per step', 'CPU ms per step', 'steps/s', 'final test MSE', 'peak RSS (MB)'],
+    [...r.ingraph].sort((a, b) => a.k! - b.k!).map((c) => {
+      const eff = Math.min(c.k!, r.stepsPerEpoch);
+      const runs = r.epochs * Math.ceil(r.stepsPerEpoch / eff);
+      const [, ...rest] = row(c);
+      return [String(c.k), String(eff), String(runs), ...rest];
+    }));
+}
+
+export interface FloorCheck {
+  floor: string;
+  measured: string;
+  /** null: could not be checked here. */
+  met: boolean | null;
+}
+
+export function floors(r: TutorialResults): FloorCheck[] {
+  const best = bestK(r.ingraph);
+  const ms = best.summary.ms_per_step.median;
+  const out: FloorCheck[] = [];
+  if (r.tfjs) {
+    const x = r.tfjs.summary.ms_per_step.median / ms;
+    out.push({ floor: 'ingraph CPU ≥ 10× faster than TensorFlow.js CPU', measured: `${x.toFixed(1)}×`, met: x >= 10 });
+  } else out.push({ floor: 'ingraph CPU ≥ 10× faster than TensorFlow.js CPU', measured: 'not measured', met: null });
+  if (r.torch) {
+    const x = r.torch.summary.ms_per_step.median / ms;
+    out.push({ floor: 'ingraph CPU ≥ 5× faster than PyTorch eager (1 thread)', measured: `${x.toFixed(1)}×`, met: x >= 5 });
+  } else out.push({ floor: 'ingraph CPU ≥ 5× faster than PyTorch eager (1 thread)', measured: 'PyTorch not available on this machine', met: null });
+  const rss = Math.max(...r.ingraph.map((c) => c.summary.peak_rss_mb.max));
+  out.push({ floor: 'ingraph peak resident memory < 200 MB', measured: `${fmt(rss)} MB (highest of all ingraph runs)`, met: rss < 200 });
+  if (r.torch && r.torch.summary.test_mse.n > 0) {
+    const a = best.summary.test_mse.median, b = r.torch.summary.test_mse.median;
+    const rel = Math.abs(a - b) / b;
+    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: `${fmt(a)} vs ${fmt(b)} (${(100 * rel).toFixed(1)}% apart)`, met: rel < 0.05 });
+  } else {
+    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: 'PyTorch not available on this machine', met: null });
+  }
+  return out;
+}
+
+export function floorTable(fs: readonly FloorCheck[]): string {
+  return markdownTable(['floor', 'measured', 'met'], fs.map((f) => [f.floor, f.measured, f.met === null ? 'not checked here' : f.met ? 'yes' : 'NO']));
+}
+
+export interface ScalingRow {
+  hidden: number;
+  window: number;
+  batch: number;
+  ms: Summary;
+  stepsPerRun: number;
+}
+
+export function scalingTable(rows: readonly ScalingRow[]): string {
+  return markdownTable(['hidden', 'window', 'batch', 'ms per step', 'steps/s', 'K per run'],
+    rows.map((r) => [String(r.hidden), String(r.window), String(r.batch), fmtSummary(r.ms), fmt(1000 / r.ms.median), String(r.stepsPerRun)]));
+}
+
+export interface LeverRow {
+  lever: string;
+  ms: Summary;
+  cpuMs: Summary;
+  testMse: number;
+  /** ms per step of the baseline row, for the change column. */
+  baselineMs: number;
+}
+
+export function leverTable(rows: readonly LeverRow[]): string {
+  return markdownTable(['variant', 'ms per step', 'vs baseline', 'CPU ms per step', 'final test MSE'], rows.map((r) => {
+    const change = (r.ms.median / r.baselineMs - 1) * 100;
+    return [r.lever, fmtSummary(r.ms), `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(1)}%`, fmtSummary(r.cpuMs), fmt(r.testMse)];
+  }));
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunResult } from '../../scripts/bench/child.ts';
+import { bestK, contender, floors, kTable, leverTable, ratios, scalingTable, tutorialTable, type TutorialResults } from '../../scripts/bench/report.ts';
+
+const run = (ms: number, o: Partial<RunResult> = {}): RunResult => ({
+  train_seconds: (ms * 3000) / 1000, ms_per_step: ms, cpu_ms_per_step: ms * 0.9, steps_per_second: 1000 / ms, steps: 3000,
+  test_mse: 0.0226, peak_rss_mb: 130, extrapolated: false, process_seconds: 3, ...o,
+});
+
+function results(torch: boolean): TutorialResults {
+  return {
+    epochs: 1500, stepsPerEpoch: 2,
+    ingraph: [
+      contender('ingraph-k1', 'ingraph CPU, K=1', [run(0.5), run(0.6), run(0.55)], 1),
+      contender('ingraph-k2', 'ingraph CPU, K=2', [run(0.45), run(0.44), run(0.47)], 2),
+      contender('ingraph-k10', 'ingraph CPU, K=10', [run(0.46), run(0.45), run(0.48, { peak_rss_mb: 150 })], 10),
+    ],
+    tfjs: contender('tfjs', 'TensorFlow.js CPU (pure JS)', [run(43, { extrapolated: true, steps: 150, test_mse: NaN, peak_rss_mb: 280 })]),
+    tfjsFull: null,
+    torch: torch ? contender('torch', 'PyTorch eager CPU, 1 thread', [run(2.75, { test_mse: 0.0227 })]) : null,
+    torchMissing: torch ? null : 'not available on this machine',
+  };
+}
+
+test('bestK: the lowest median ms per step', () => {
+  assert.equal(bestK(results(false).ingraph).k, 2);
+  assert.throws(() => bestK([]), RangeError);
+});
+
+test('tutorialTable: K=1 and best-K rows, tfjs marked as extrapolated, PyTorch said to be missing', () => {
+  const t = tutorialTable(results(false));
+  const lines = t.split('\n');
+  assert.equal(lines.length, 2 + 4);
+  assert.match(lines[2]!, /^\| ingraph CPU, 1 step per run \| 1\.65 \(1\.50–1\.80\) \| 0\.550 \(0\.500–0\.600\) \|/);
+  assert.match(lines[3]!, /^\| ingraph CPU, best K \(K=2\) \| .* \| 0\.450 \(0\.440–0\.470\) \|/);
+  assert.match(lines[4]!, /^\| TensorFlow\.js CPU \(pure JS\) \| 129 \* \| 43\.0 \|.*– \(budgeted run\) \| 280 \|$/);
+  assert.equal(lines[5], '| PyTorch: not available on this machine | – | – | – | – | – | – |');
+});
+
+test('tutorialTable: a best K beyond the batches an epoch says which K was in effect', () => {
+  const r = results(false);
+  r.ingraph[2] = contender('ingraph-k10', 'ingraph CPU, K=10', [run(0.3)], 10);
+  assert.match(tutorialTable(r).split('\n')[3]!, /^\| ingraph CPU, best K \(K=10, 2 in effect\) \|/);
+});
+
+test('ratios and floors: computed from medians; unmeasured ones are not checked', () => {
+  const r = results(false);
+  assert.deepEqual(ratios(r), [
+    'ingraph vs TensorFlow.js (ms per step): best K (K=2) 96× faster; K=1 78× faster; by CPU time per step, best K 96× faster',
+    'ingraph vs PyTorch: – (PyTorch not measured)',
+  ]);
+  const f = floors(r);
+  assert.deepEqual(f.map((x) => x.met), [true, null, true, null]);
+  assert.match(f[2]!.measured, /^150 MB/); // the highest ingraph run, not a median
+  const withTorch = floors(results(true));
+  assert.equal(withTorch[1]!.measured, '6.1×');
+  assert.equal(withTorch[1]!.met, true);
+  assert.equal(withTorch[3]!.met, true); // 0.0226 vs 0.0227
+});
+
+test('floors: a slow ingraph fails the tfjs floor, a large one the memory floor', () => {
+  const r = results(false);
+  r.ingraph = [contender('ingraph-k1', 'ingraph CPU, K=1', [run(5, { peak_rss_mb: 250 })], 1)];
+  assert.deepEqual(floors(r).map((x) => x.met), [false, null, false, null]);
+});
+
+test('kTable: K in effect is capped by the batches an epoch', () => {
+  const lines = kTable(results(false)).split('\n');
+  assert.match(lines[2]!, /^\| 1 \| 1 \| 3000 \|/);
+  assert.match(lines[4]!, /^\| 10 \| 2 \| 1500 \|/);
+});
+
+test('scalingTable and leverTable', () => {
+  const s = scalingTable([{ hidden: 5, window: 10, batch: 64, ms: { median: 0.2, min: 0.19, max: 0.25, n: 3 }, stepsPerRun: 10 }]);
+  assert.equal(s.split('\n')[2], '| 5 | 10 | 64 | 0.200 (0.190–0.250) | 5000 | 10 |');
+  const l = leverTable([
+    { lever: 'baseline', ms: { median: 0.5, min: 0.5, max: 0.5, n: 1 }, cpuMs: { median: 0.5, min: 0.5, max: 0.5, n: 1 }, testMse: 0.0226, baselineMs: 0.5 },
+    { lever: 'faster', ms: { median: 0.4, min: 0.4, max: 0.4, n: 1 }, cpuMs: { median: 0.41, min: 0.4, max: 0.42, n: 2 }, testMse: 0.0226, baselineMs: 0.5 },
+  ]).split('\n');
+  assert.equal(l[2], '| baseline | 0.500 | +0.0% | 0.500 | 0.0226 |');
+  assert.equal(l[3], '| faster | 0.400 | −20.0% | 0.410 (0.400–0.420) | 0.0226 |');
+});
