@@ -18,17 +18,17 @@ export const buildGraphCommand: CommandModule<object, Args> = {
   describe: 'write model.onnx, the training graphs and manifest.json',
   builder: (y) =>
     y
-      .option('hidden', { type: 'number', default: 5, describe: 'LSTM hidden size', coerce: intAtLeast('hidden', 1) })
-      .option('layers', { type: 'number', default: 1, describe: 'stacked LSTM layers', coerce: intAtLeast('layers', 1) })
-      .option('window', { type: 'number', default: 10, describe: 'time steps per input window', coerce: intAtLeast('window', 1) })
-      .option('features', { type: 'number', default: 1, describe: 'values per time step', coerce: intAtLeast('features', 1) })
-      .option('outputs', { type: 'number', default: 1, describe: 'values predicted per window', coerce: intAtLeast('outputs', 1) })
-      .option('dense', { type: 'string', default: '', describe: 'extra dense layer sizes before the output, e.g. 32,16' })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
-      .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
-      .option('recurrence', { choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
-      .option('lstm-forward', { choices: ['auto', 'op', 'unrolled'] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
-      .option('out', { type: 'string', default: 'models', describe: 'output folder' })
+      .option('hidden', { requiresArg: true, type: 'number', default: 5, describe: 'LSTM hidden size', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { requiresArg: true, type: 'number', default: 1, describe: 'stacked LSTM layers', coerce: intAtLeast('layers', 1) })
+      .option('window', { requiresArg: true, type: 'number', default: 10, describe: 'time steps per input window', coerce: intAtLeast('window', 1) })
+      .option('features', { requiresArg: true, type: 'number', default: 1, describe: 'values per time step', coerce: intAtLeast('features', 1) })
+      .option('outputs', { requiresArg: true, type: 'number', default: 1, describe: 'values predicted per window', coerce: intAtLeast('outputs', 1) })
+      .option('dense', { requiresArg: true, type: 'string', default: '', describe: 'extra dense layer sizes before the output, e.g. 32,16' })
+      .option('seed', { requiresArg: true, type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
+      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
+      .option('recurrence', { requiresArg: true, choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
+      .option('lstm-forward', { requiresArg: true, choices: ['auto', 'op', 'unrolled'] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
+      .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'output folder' })
       .example('$0 build-graph --hidden 32 --window 20 --out models', ''),
   handler: (a) => {
     const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.outputs, dense: sizeList('dense')(a.dense)! };

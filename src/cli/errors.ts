@@ -11,3 +11,12 @@ export function reportAndExit(err: unknown): never {
   if (process.env.INGRAPH_DEBUG) process.stderr.write(`${e.stack}\n`);
   process.exit(1);
 }
+
+/** A yargs parse failure as the error to report: yargs' own messages get a pointer to --help, and its
+ *  "Not enough arguments following: x" says what it means. */
+export function parseError(msg: string | null, err: Error | null | undefined): Error {
+  const text = err?.message ?? msg ?? 'invalid command line';
+  const missing = /^Not enough arguments following: (.+)$/.exec(text);
+  if (missing) return new UserError(`--${missing[1]} needs a value`);
+  return err ?? new UserError(`${text} (see --help)`);
+}

@@ -2,7 +2,7 @@
 // one library function; errors are reported in one place (errors.ts).
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { reportAndExit } from './errors.ts';
+import { parseError, reportAndExit } from './errors.ts';
 import { commands } from './commands.ts';
 
 let cli = yargs(hideBin(process.argv))
@@ -12,6 +12,11 @@ let cli = yargs(hideBin(process.argv))
   .recommendCommands()
   .help()
   .wrap(Math.min(110, process.stdout.columns || 110))
-  .fail((msg, err) => reportAndExit(err ?? new Error(`${msg} (see --help)`)));
+  .fail((msg, err) => reportAndExit(parseError(msg, err)));
 for (const c of commands) cli = cli.command(c);
-await cli.parseAsync().catch(reportAndExit);
+// A synchronous handler's throw escapes a promise's .catch: await inside try catches both kinds.
+try {
+  await cli.parseAsync();
+} catch (e) {
+  reportAndExit(e);
+}

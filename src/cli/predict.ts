@@ -12,14 +12,14 @@ export const predictCommand: CommandModule<object, Args> = {
   describe: 'run an ONNX forecaster on every window of a series',
   builder: (y) =>
     y
-      .option('model', { type: 'string', default: 'models/model.onnx', describe: 'ONNX model: input [batch, window, features], one output' })
-      .option('data', { type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
-      .option('column', { type: 'string', describe: 'CSV column, by header name or 0-based index' })
-      .option('window', { type: 'number', describe: 'window length, when the model does not fix it', coerce: intAtLeast('window', 1) })
-      .option('ep', { choices: ['cpu', 'cuda'] as const, default: 'cpu' as const })
-      .option('device', { type: 'number', coerce: intAtLeast('device', 0) })
-      .option('seed', { type: 'number', default: 0, describe: 'seed of the built-in series', coerce: intAtLeast('seed', 0) })
-      .option('out', { type: 'string', describe: 'output CSV (default: stdout)' })
+      .option('model', { requiresArg: true, type: 'string', default: 'models/model.onnx', describe: 'ONNX model: input [batch, window, features], one output' })
+      .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('window', { requiresArg: true, type: 'number', describe: 'window length, when the model does not fix it', coerce: intAtLeast('window', 1) })
+      .option('ep', { requiresArg: true, choices: ['cpu', 'cuda'] as const, default: 'cpu' as const })
+      .option('device', { requiresArg: true, type: 'number', coerce: intAtLeast('device', 0) })
+      .option('seed', { requiresArg: true, type: 'number', default: 0, describe: 'seed of the built-in series', coerce: intAtLeast('seed', 0) })
+      .option('out', { requiresArg: true, type: 'string', describe: 'output CSV (default: stdout)' })
       .example('$0 predict --model models/model.onnx --data series.csv --column value --out preds.csv', ''),
   handler: async (a) => {
     const { series } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);

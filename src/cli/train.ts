@@ -12,6 +12,7 @@ interface Args {
   ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
   optimizer?: OptimizerName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
+  'checkpoint-seconds'?: number;
 }
 
 export const trainCommand: CommandModule<object, Args> = {
@@ -19,26 +20,27 @@ export const trainCommand: CommandModule<object, Args> = {
   describe: 'train the model in the graph (Adam/MSE steps run inside ONNX Runtime)',
   builder: (y) =>
     y
-      .option('ep', { choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const, describe: 'execution provider' })
-      .option('device', { type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
-      .option('threads', { type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
-      .option('data', { type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
-      .option('column', { type: 'string', describe: 'CSV column, by header name or 0-based index' })
-      .option('preset', { choices: ['default', 'tutorial'] as const, default: 'default' as const, describe: 'settings to start from' })
-      .option('epochs', { type: 'number', coerce: intAtLeast('epochs', 0) })
-      .option('batch-size', { type: 'number', coerce: intAtLeast('batch-size', 1) })
-      .option('lr', { type: 'number', describe: 'learning rate', coerce: positive('lr') })
-      .option('optimizer', { choices: ['adam', 'adamw', 'sgd'] as const })
-      .option('seed', { type: 'number', coerce: intAtLeast('seed', 0) })
-      .option('steps-per-run', { type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
-      .option('eval-every', { type: 'number', describe: 'epochs between test evaluations', coerce: intAtLeast('eval-every', 1) })
-      .option('hidden', { type: 'number', coerce: intAtLeast('hidden', 1) })
-      .option('layers', { type: 'number', coerce: intAtLeast('layers', 1) })
-      .option('window', { type: 'number', coerce: intAtLeast('window', 1) })
-      .option('dense', { type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
+      .option('ep', { requiresArg: true, choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const, describe: 'execution provider' })
+      .option('device', { requiresArg: true, type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
+      .option('threads', { requiresArg: true, type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
+      .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('preset', { requiresArg: true, choices: ['default', 'tutorial'] as const, default: 'default' as const, describe: 'settings to start from' })
+      .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
+      .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
+      .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
+      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const })
+      .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
+      .option('steps-per-run', { requiresArg: true, type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
+      .option('eval-every', { requiresArg: true, type: 'number', describe: 'epochs between test evaluations', coerce: intAtLeast('eval-every', 1) })
+      .option('hidden', { requiresArg: true, type: 'number', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { requiresArg: true, type: 'number', coerce: intAtLeast('layers', 1) })
+      .option('window', { requiresArg: true, type: 'number', coerce: intAtLeast('window', 1) })
+      .option('dense', { requiresArg: true, type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
       .option('normalize', { type: 'boolean', describe: 'standardise the series (fitted on the training split)' })
+      .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between checkpoints (taken at epoch ends; default 5)', coerce: positive('checkpoint-seconds') })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
-      .option('out', { type: 'string', default: 'models', describe: 'artifacts folder' })
+      .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'artifacts folder' })
       .option('quiet', { type: 'boolean', default: false })
       .check((a) => {
         if (a.column !== undefined && a.data === undefined) throw new UserError('--column needs --data');
@@ -58,7 +60,7 @@ export const trainCommand: CommandModule<object, Args> = {
       data: a.data ? { file: a.data, column: column(a.column) } : null,
       epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, seed: a.seed, stepsPerRun: a['steps-per-run'],
       evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize,
-      resume: a.resume, signal: controller.signal,
+      resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;
         if (s.note) process.stderr.write(`${s.note}\n`);

@@ -3,7 +3,7 @@
 // folder only. A file from anywhere gives a model or one OnnxError, in time and memory bounded by the bytes that
 // really exist: no absolute or `..` locations, no symlink that leads out, no range past the end of a data file, no
 // FIFO or device that would block or never end.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, readSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import type { onnx as T } from 'onnx-proto';
 import { decodeModel } from '../onnx/codec.ts';
@@ -11,6 +11,7 @@ import { OnnxError, quote } from '../onnx/errors.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 import type { ExternalReader } from '../onnx/tensor-proto.ts';
 import { validateModel } from '../onnx/validate.ts';
+import { fileErrorReason, openRegularFile } from './regular-file.ts';
 
 export interface LoadedModel {
   model: T.ModelProto;
@@ -37,27 +38,8 @@ export function loadModelBytes(bytes: Uint8Array, source: string, external?: Ext
   return { model, tensors: validateModel(model, source, external) };
 }
 
-/**
- * Opens without blocking (a FIFO would wait for a writer), then refuses anything but a regular file (a device such
- * as /dev/zero never ends).
- */
-function openRegular(path: string, source: string, what: string): { fd: number; size: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    throw new OnnxError(`cannot read ${source}: ${reason(e)}`);
-  }
-  const st = fstatSync(fd);
-  if (!st.isFile()) {
-    closeSync(fd);
-    throw new OnnxError(`cannot read ${source}: ${what} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}`);
-  }
-  return { fd, size: st.size };
-}
-
 function readRegularFile(path: string, source: string, max: number): Uint8Array {
-  const { fd, size } = openRegular(path, source, 'it');
+  const { fd, size } = openRegularFile(path, (why) => new OnnxError(`cannot read ${source}: ${why}`));
   try {
     if (size > max) throw new OnnxError(`${source}: the file is ${size} bytes, more than an ONNX model can be`);
     return readAt(fd, 0, size, source);
@@ -74,17 +56,6 @@ function readAt(fd: number, offset: number, length: number, source: string): Uin
     got += n;
   }
   return out;
-}
-
-function reason(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ENOTDIR': return 'a folder on its path is a file';
-    case 'ELOOP': return 'too many symbolic links';
-    default: return e instanceof Error ? e.message : String(e);
-  }
 }
 
 /** Reads external data from files inside one folder, each file opened once. */
@@ -123,7 +94,7 @@ class FolderReader {
     const real = this.realpath(join(this.root, location), 'it');
     if (real === this.root) fail('names the model\'s folder, not a file');
     if (!real.startsWith(this.root + sep)) fail('leads outside the model\'s folder (through a symbolic link)');
-    const { fd, size } = openRegular(real, `${this.source}: external data ${quote(location)}`, 'it');
+    const { fd, size } = openRegularFile(real, (why) => new OnnxError(`cannot read ${this.source}: external data ${quote(location)}: ${why}`));
     const f = { fd, size, used: 0 };
     this.files.set(location, f);
     return f;
@@ -133,7 +104,7 @@ class FolderReader {
     try {
       return realpathSync(path);
     } catch (e) {
-      throw new OnnxError(`${this.source}: cannot read external data: ${what === 'it' ? quote(path) : what}: ${reason(e)}`);
+      throw new OnnxError(`${this.source}: cannot read external data: ${what === 'it' ? quote(path) : what}: ${fileErrorReason(e)}`);
     }
   }
 }

@@ -88,6 +88,9 @@ export class TrainError extends Error {
 
 type Feeds = Record<string, ort.Tensor>;
 
+/** Bound on the input values one run copies in (x of K batches): 16M floats, 64 MB. */
+const MAX_RUN_VALUES = 1 << 24;
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const preset = opts.preset ?? 'default';
   const pick = <K extends keyof TrainSettings>(k: K): TrainSettings[K] => (opts[k] ?? PRESETS[preset][k]) as TrainSettings[K];
@@ -99,17 +102,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const resumed = opts.resume ? readCheckpoint(ckptPath) : null;
   if (resumed) {
     // A resumed run continues with the settings it started with; only the epoch count may grow.
-    settings = { ...(resumed.extra.settings as TrainSettings), epochs: opts.epochs ?? (resumed.extra.settings as TrainSettings).epochs };
+    const saved = resumed.extra.settings as TrainSettings;
+    const clash = (Object.keys(saved) as (keyof TrainSettings)[]).find((k) => k !== 'epochs' && opts[k] !== undefined && JSON.stringify(opts[k]) !== JSON.stringify(saved[k]));
+    if (clash) {
+      throw new TrainError(`--resume: the checkpoint was trained with ${clash} ${JSON.stringify(saved[clash])}, not ${JSON.stringify(opts[clash])}; drop that flag to resume, or train without --resume`);
+    }
+    settings = { ...saved, epochs: opts.epochs ?? saved.epochs };
   }
   const config: ModelConfig = { features: 1, outputs: 1, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
 
   const { series, source } = await loadSeries(opts.data ?? null, settings.seed);
+  if (opts.signal?.aborted) throw new TrainError('interrupted while loading the data; nothing was trained');
   const data = prepareDataset(series, source, { window: settings.window, normalize: settings.normalize });
   const trainRows = data.split.train[1] - data.split.train[0];
   const testRows = data.split.test[1] - data.split.test[0];
   if (resumed && resumed.extra.data !== source) throw new TrainError(`--resume: the checkpoint was trained on ${resumed.extra.data}, not ${source}`);
 
-  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data);
+  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data, !!resumed);
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
   const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
   const [stepSession, evalSession] = await Promise.all([
@@ -126,6 +135,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (JSON.stringify(resumed.config) !== JSON.stringify(config) || resumed.tensors.get('params')?.length !== P) {
       throw new CheckpointError(`${ckptPath}: the checkpoint is for another model configuration (${JSON.stringify(resumed.config)})`);
     }
+    const missing = ['params', ...manifest.optimizer.state].find((n) => resumed.tensors.get(n)?.length !== P);
+    if (missing) throw new CheckpointError(`${ckptPath}: the checkpoint has no "${missing}" of ${P} values for this model and optimizer`);
     params = new ort.Tensor('float32', resumed.tensors.get('params')!, [P]);
     state = manifest.optimizer.state.map((n) => new ort.Tensor('float32', resumed.tensors.get(n)!, [P]));
     ({ step, epoch } = resumed);
@@ -144,15 +155,20 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   truncateLog(logPath, epoch);
 
   const stepsPerEpoch = Math.ceil(trainRows / settings.batchSize);
-  const stepsPerRun = Math.max(1, opts.stepsPerRun ?? stepsPerEpoch);
+  const evalEvery = Math.max(1, opts.evalEvery ?? Math.floor(settings.epochs / 100));
+  // Default: one run per evaluation interval (fewer, longer runs; what CUDA needs), within a bound on the rows
+  // copied per run. Runs hold whole epochs when K ≥ steps per epoch, else split an epoch.
+  const rowCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * settings.window)));
+  const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, Math.max(stepsPerEpoch, rowCap)));
+  const epochsPerRun = Math.max(1, Math.floor(stepsPerRun / stepsPerEpoch));
   opts.onStart?.({ ep, note, settings, trainRows, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: built });
 
-  const evalEvery = Math.max(1, opts.evalEvery ?? Math.floor(settings.epochs / 100));
   const lr = new ort.Tensor('float32', new Float32Array([settings.lr]), [1]);
-  const maxRows = stepsPerRun * settings.batchSize;
+  const maxRows = Math.min(stepsPerRun, epochsPerRun * stepsPerEpoch) * settings.batchSize;
   const xBuf = new Float32Array(maxRows * settings.window), yBuf = new Float32Array(maxRows);
   const testFeeds = evalFeeds(data, data.split.test);
-  const save = () => writeCheckpoint(ckptPath, { params, state, manifest, step, epoch, rng: shuffle.state, settings, source });
+  let rng = shuffle.state;
+  const save = () => writeCheckpoint(ckptPath, { params, state, manifest, step, epoch, rng, settings, source });
 
   let lastTrainLoss = NaN, lastTest = NaN, seconds = 0, lastSave = performance.now(), interrupted = false;
   const t0 = performance.now();
@@ -162,8 +178,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       interrupted = true;
       break;
     }
-    const batches = epochBatches(trainRows, settings.batchSize, shuffle);
-    let lossSum = 0, rowSum = 0;
+    // The state at the start of this chunk of epochs is what a checkpoint holds if the chunk goes wrong.
+    const before = { params, state, step };
+    rng = shuffle.state;
+    const chunk = Array.from({ length: Math.min(epochsPerRun, settings.epochs - epoch) }, () => epochBatches(trainRows, settings.batchSize, shuffle));
+    const batches = chunk.flat();
+    const losses = new Float32Array(batches.length);
     for (let b0 = 0; b0 < batches.length; b0 += stepsPerRun) {
       const group = batches.slice(b0, b0 + stepsPerRun);
       const offsets = new BigInt64Array(group.length + 1);
@@ -181,31 +201,43 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       };
       manifest.optimizer.state.forEach((n, i) => (feeds[n] = state[i]!));
       const out = await stepSession.run(feeds);
-      const losses = out.losses!.data as Float32Array;
-      const bad = losses.findIndex((l) => !Number.isFinite(l));
+      const runLosses = out.losses!.data as Float32Array;
+      const bad = runLosses.findIndex((l) => !Number.isFinite(l));
       if (bad >= 0) {
-        save(); // the state before this run: the last good one
-        throw new TrainError(`the loss became ${losses[bad]} at epoch ${epoch + 1}, step ${step + bad + 1}; training stopped, the last good checkpoint is ${ckptPath} (try a lower --lr)`);
+        const at = b0 + bad;
+        const badEpoch = epoch + 1 + Math.floor(at / stepsPerEpoch);
+        ({ params, state, step } = before);
+        save();
+        throw new TrainError(`the loss became ${runLosses[bad]} at epoch ${badEpoch}, step ${step + at + 1}; training stopped, the last good checkpoint (epoch ${epoch}) is ${ckptPath} (try a lower --lr)`);
       }
+      losses.set(runLosses, b0);
       params = out['params.out']!;
       state = manifest.optimizer.state.map((n) => out[`${n}.out`]!);
-      group.forEach((rowsOf, k) => {
-        lossSum += losses[k]! * rowsOf.length;
-        rowSum += rowsOf.length;
-      });
       step += group.length;
     }
-    epoch++;
-    lastTrainLoss = lossSum / rowSum;
-    const evalNow = testRows > 0 && (epoch % evalEvery === 0 || epoch === settings.epochs);
-    if (evalNow) lastTest = await evaluate(evalSession, testFeeds, params, layout);
-    seconds = (performance.now() - t0) / 1000;
-    const report: EpochReport = {
-      epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, testLoss: evalNow ? lastTest : null, steps: step, seconds,
-      stepsPerSecond: (step - stepsAtStart) / Math.max(seconds, 1e-9),
-    };
-    appendFileSync(logPath, `${JSON.stringify({ epoch, train_loss: report.trainLoss, test_loss: report.testLoss, seconds: +seconds.toFixed(4) })}\n`);
-    opts.onEpoch?.(report);
+    let first = 0;
+    const evalDue = chunk.some((_, k) => (epoch + k + 1) % evalEvery === 0) || epoch + chunk.length === settings.epochs;
+    for (const [k, eb] of chunk.entries()) {
+      let lossSum = 0, rowSum = 0;
+      eb.forEach((rowsOf, j) => {
+        lossSum += losses[first + j]! * rowsOf.length;
+        rowSum += rowsOf.length;
+      });
+      first += eb.length;
+      epoch++;
+      lastTrainLoss = lossSum / rowSum;
+      // The parameters exist only at the end of a run: the test split is evaluated there.
+      const evalNow = testRows > 0 && evalDue && k === chunk.length - 1;
+      if (evalNow) lastTest = await evaluate(evalSession, testFeeds, params, layout);
+      seconds = (performance.now() - t0) / 1000;
+      const report: EpochReport = {
+        epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, testLoss: evalNow ? lastTest : null, steps: step, seconds,
+        stepsPerSecond: (step - stepsAtStart) / Math.max(seconds, 1e-9),
+      };
+      appendFileSync(logPath, `${JSON.stringify({ epoch, train_loss: report.trainLoss, test_loss: report.testLoss, seconds: +seconds.toFixed(4) })}\n`);
+      opts.onEpoch?.(report);
+    }
+    rng = shuffle.state;
     if (epoch === settings.epochs || performance.now() - lastSave > (opts.checkpointSeconds ?? 5) * 1000) {
       save();
       lastSave = performance.now();
@@ -230,7 +262,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 }
 
 /** Reuses the artifacts in `out` when they were built for this model and optimizer; builds them otherwise. */
-function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset): { manifest: Manifest; built: boolean } {
+function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset, resuming: boolean): { manifest: Manifest; built: boolean } {
   const path = join(out, FILES.manifest);
   const wanted = { config, optimizer: s.optimizer, normalization: data.normalization };
   if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
@@ -242,7 +274,7 @@ function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, dat
   const { manifest } = writeArtifacts(out, {
     config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization,
     data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
-  });
+  }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
   return { manifest, built: true };
 }
 
@@ -286,7 +318,15 @@ function writeCheckpoint(path: string, s: {
 function truncateLog(path: string, epoch: number): void {
   if (!existsSync(path)) return;
   if (epoch === 0) return writeFileSync(path, '');
-  const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { epoch: number }).epoch <= epoch);
+  // A line torn by a crash mid-append is dropped with the epochs after the checkpoint.
+  const epochOf = (l: string) => {
+    try {
+      return (JSON.parse(l) as { epoch: number }).epoch;
+    } catch {
+      return Infinity;
+    }
+  };
+  const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && epochOf(l) <= epoch);
   writeFileSync(path, keep.map((l) => `${l}\n`).join(''));
 }
 

@@ -48,7 +48,7 @@ test('readCsvColumnFile: a missing file or a directory is a DataError naming it'
     return true;
   });
   await assert.rejects(readCsvColumnFile(missing, { source: 'data.csv' }), { message: 'cannot read data.csv: no such file' });
-  await assert.rejects(readCsvColumnFile(dir), { name: 'DataError', message: `cannot read ${dir}: it is a directory` });
+  await assert.rejects(readCsvColumnFile(dir), { name: 'DataError', message: `cannot read ${dir}: it is a folder` });
 });
 
 test('readCsvColumnFile streams 1,000,000 rows with bounded memory', async (t) => {
