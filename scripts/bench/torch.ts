@@ -14,14 +14,14 @@ export function torchVersion(python = 'python3'): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-export function writeTorchJob(path: string, w: Workload, o: { steps: number | null; warmupSteps: number }): void {
+export function writeTorchJob(path: string, w: Workload, o: { steps: number | null; warmupSteps: number; device?: 'cpu' | 'cuda'; threads?: number }): void {
   const d = workloadData(w);
   const init = initialWeights(w);
   const t = onnxToTorch(onnxLstm(init, w.hidden));
   const list = (a: ArrayLike<number>) => Array.from(a);
   const job = {
     hidden: w.hidden, window: w.window, lr: w.lr, beta1: ADAM.beta1, beta2: ADAM.beta2, eps: ADAM.eps,
-    steps: o.steps, warmup_steps: o.warmupSteps,
+    steps: o.steps, warmup_steps: o.warmupSteps, device: o.device ?? 'cpu', threads: o.threads ?? 1,
     train_x: list(d.trainX), train_y: list(d.trainY), test_x: list(d.testX), test_y: list(d.testY),
     batches: batchOrder(w, d.trainRows).map((epoch) => epoch.map(list)),
     weights: {

@@ -44,7 +44,7 @@ def train(model, job, batches, steps):
     loss_fn = nn.MSELoss()
     x, y = job["train_x"], job["train_y"]
     for rows in batches[:steps]:
-        idx = torch.as_tensor(rows)
+        idx = torch.as_tensor(rows, device=x.device)
         xb, yb = x[idx], y[idx]
         loss = loss_fn(model(xb), yb)
         opt.zero_grad()
@@ -57,18 +57,20 @@ def train(model, job, batches, steps):
 def main():
     with open(sys.argv[1]) as f:
         job = json.load(f)
-    torch.set_num_threads(1)
+    # The GPU check asks for CUDA or more threads; the CPU benchmark's default is one thread on the CPU.
+    device = job.get("device", "cpu")
+    torch.set_num_threads(job.get("threads", 1))
     win = job["window"]
-    job["train_x"] = torch.tensor(job["train_x"], dtype=torch.float32).view(-1, win, 1)
-    job["train_y"] = torch.tensor(job["train_y"], dtype=torch.float32).view(-1, 1)
-    test_x = torch.tensor(job["test_x"], dtype=torch.float32).view(-1, win, 1)
-    test_y = torch.tensor(job["test_y"], dtype=torch.float32).view(-1, 1)
+    job["train_x"] = torch.tensor(job["train_x"], dtype=torch.float32, device=device).view(-1, win, 1)
+    job["train_y"] = torch.tensor(job["train_y"], dtype=torch.float32, device=device).view(-1, 1)
+    test_x = torch.tensor(job["test_x"], dtype=torch.float32, device=device).view(-1, win, 1)
+    test_y = torch.tensor(job["test_y"], dtype=torch.float32, device=device).view(-1, 1)
     batches = [b for epoch in job["batches"] for b in epoch]
     total = len(batches)
     steps = total if job["steps"] is None else min(job["steps"], total)
 
-    train(build(job), job, batches, job["warmup_steps"])  # warm-up on a throwaway copy
-    model = build(job)
+    train(build(job).to(device), job, batches, job["warmup_steps"])  # warm-up on a throwaway copy
+    model = build(job).to(device)
     t0, cpu0 = time.perf_counter(), time.process_time()
     train(model, job, batches, steps)
     full = steps == total
@@ -89,7 +91,7 @@ def main():
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "extrapolated": not full,
         "process_seconds": time.perf_counter() - STARTED,
-        "note": f"torch {torch.__version__}, {torch.get_num_threads()} thread"
+        "note": f"torch {torch.__version__}, {device}, {torch.get_num_threads()} thread"
         + ("" if full else f"; {steps} of {total} steps timed, total extrapolated"),
     }
     if mse is not None and not math.isfinite(mse):
