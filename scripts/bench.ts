@@ -157,7 +157,7 @@ function markdown(m: Machine, t: TutorialResults, sc: ScalingRow[] | null, lv: L
     `## Tutorial workload (hidden 5, window 10, batch 256, ${t.epochs} epochs = ${t.epochs * t.stepsPerEpoch} steps, Adam 1e-4)`, '',
     tutorialTable(t), '', ...tutorialNotes(t).map((n) => `- ${n}`), '', ...ratios(t).map((n) => `- ${n}`), '',
     '## Floors', '', floorTable(floors(t)), '',
-    `## ingraph steps per run (K); train() groups batches within an epoch, ${t.stepsPerEpoch} an epoch here`, '', kTable(t), '',
+    `## ingraph steps per run (K); a run takes whole epochs once K reaches the ${t.stepsPerEpoch} batches of an epoch`, '', kTable(t), '',
   ];
   if (sc) {
     parts.push('## Scaling: ingraph CPU ms per optimizer step (train_step.onnx, 1 thread, K steps per run)', '', scalingTable(sc), '');

@@ -38,10 +38,12 @@ test('tutorialTable: K=1 and best-K rows, tfjs marked as extrapolated, PyTorch s
   assert.equal(lines[5], '| PyTorch: not available on this machine | – | – | – | – | – | – |');
 });
 
-test('tutorialTable: a best K beyond the batches an epoch says which K was in effect', () => {
+test('tutorialTable: a best K that is not whole epochs says which K was in effect', () => {
   const r = results(false);
+  r.ingraph[2] = contender('ingraph-k3', 'ingraph CPU, K=3', [run(0.3)], 3);
+  assert.match(tutorialTable(r).split('\n')[3]!, /^\| ingraph CPU, best K \(K=3, 2 in effect\) \|/);
   r.ingraph[2] = contender('ingraph-k10', 'ingraph CPU, K=10', [run(0.3)], 10);
-  assert.match(tutorialTable(r).split('\n')[3]!, /^\| ingraph CPU, best K \(K=10, 2 in effect\) \|/);
+  assert.match(tutorialTable(r).split('\n')[3]!, /^\| ingraph CPU, best K \(K=10\) \|/);
 });
 
 test('ratios and floors: computed from medians; unmeasured ones are not checked', () => {
@@ -65,10 +67,10 @@ test('floors: a slow ingraph fails the tfjs floor, a large one the memory floor'
   assert.deepEqual(floors(r).map((x) => x.met), [false, null, false, null]);
 });
 
-test('kTable: K in effect is capped by the batches an epoch', () => {
+test('kTable: K in effect is whole epochs once K reaches the batches an epoch', () => {
   const lines = kTable(results(false)).split('\n');
   assert.match(lines[2]!, /^\| 1 \| 1 \| 3000 \|/);
-  assert.match(lines[4]!, /^\| 10 \| 2 \| 1500 \|/);
+  assert.match(lines[4]!, /^\| 10 \| 10 \| 300 \|/);
 });
 
 test('scalingTable and leverTable', () => {
