@@ -36,3 +36,5 @@ export { train, TrainError, type TrainOptions, type TrainResult, type Metrics, t
 export { PRESETS, type PresetName, type TrainSettings } from './train/presets.ts';
 export { predictSeries } from './train/predict.ts';
 export { createSession, resolveEp, EpError, type EpName } from './train/providers.ts';
+export { loadModelFile, type LoadedModel } from './node/onnx-file.ts';
+export { writeArtifacts } from './node/artifacts.ts';

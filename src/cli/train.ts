@@ -63,7 +63,7 @@ export const trainCommand: CommandModule<object, Args> = {
       resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;
-        if (s.note) process.stderr.write(`${s.note}\n`);
+        if (s.note && a.ep === 'auto') process.stderr.write(`${s.note}\n`);
         process.stderr.write(`training on ${s.ep}: ${s.trainRows} train rows, ${s.testRows} test rows, ${s.stepsPerEpoch} steps/epoch, ${s.stepsPerRun} steps per run${s.startEpoch ? `, resuming at epoch ${s.startEpoch}` : ''}${s.builtArtifacts ? ` (built the artifacts in ${a.out})` : ''}\n`);
       },
       onEpoch: (e) => progress.epoch(e),
