@@ -27,15 +27,9 @@ export interface CheckpointState {
   tensors: Map<string, Float32Array>;
 }
 
-interface Header {
+interface Header extends Omit<CheckpointState, 'tensors'> {
   format: 'ingraph-checkpoint';
   version: number;
-  config: ModelConfig;
-  optimizer: { name: string; hyper: Record<string, number> };
-  step: number;
-  epoch: number;
-  rng: number;
-  extra: Record<string, unknown>;
   tensors: { name: string; offset: number; length: number }[];
   payload_crc32: number;
   header_crc32?: number;

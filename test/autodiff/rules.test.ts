@@ -270,23 +270,21 @@ define('LSTM', 'LSTM with batch 1, one feature and hidden size 1', {
 });
 define('LSTM', 'LSTM window 70 in auto mode (past the unroll limit: Scan)', lstmCase(70, 'Y_h', true, 'auto', 12), { has: ['Scan'] });
 define('LSTM', 'LSTM window 10 in auto mode (unrolled)', lstmCase(10, 'Y_h', true, 'auto', 13), { lacks: ['Scan'] });
-define('LSTM', 'stacked LSTM, 2 layers, batch-first input, last step of the top layer', {
-  inputs: [
-    input('x', [B, 4, F], { data: uniform(1, B * 4 * F, 1) }),
-    input('W1', [1, 4 * H, F], { data: uniform(2, 4 * H * F, 0.6) }),
-    input('R1', [1, 4 * H, H], { data: uniform(3, 4 * H * H, 0.6) }),
-    input('B1', [1, 8 * H], { data: uniform(4, 8 * H, 0.6) }),
-    input('W2', [1, 4 * H, H], { data: uniform(5, 4 * H * H, 0.6) }),
-    input('R2', [1, 4 * H, H], { data: uniform(6, 4 * H * H, 0.6) }),
-    input('B2', [1, 8 * H], { data: uniform(7, 8 * H, 0.6) }),
-  ],
-  mode: 'directions',
-  build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
-    const l1 = lstm(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H);
-    const l2 = lstm(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H);
-    return o.squeeze(l2.Yh, [0]);
-  },
-});
+/** Two stacked layers over batch-first input, the top layer's last step: with the op or the composite. */
+function stackedCase(layer: typeof lstm, T: number, seed: number): GradCheck {
+  const names = ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'];
+  const dims = [[B, T, F], [1, 4 * H, F], [1, 4 * H, H], [1, 8 * H], [1, 4 * H, H], [1, 4 * H, H], [1, 8 * H]];
+  return {
+    inputs: names.map((n, k) => input(n, dims[k]!, { data: uniform(seed + k, dims[k]!.reduce((a, b) => a * b, 1), k === 0 ? 1 : 0.6) })),
+    mode: 'directions',
+    build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
+      const l1 = layer(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H);
+      const l2 = layer(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H);
+      return o.squeeze(l2.Yh, [0]);
+    },
+  };
+}
+define('LSTM', 'stacked LSTM, 2 layers, batch-first input, last step of the top layer', stackedCase(lstm, 4, 1));
 
 // The composite: the LSTM unrolled into standard ops in the forward pass, differentiated by the LSTM rule with the
 // gates and cell states the forward kept (the train step's default). Checked like the op, against float64.
@@ -301,23 +299,7 @@ for (const T of [1, 3, 12]) {
     }, { lacks: ['LSTM', 'Scan'] });
   }
 }
-define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', {
-  inputs: [
-    input('x', [B, 5, F], { data: uniform(31, B * 5 * F, 1) }),
-    input('W1', [1, 4 * H, F], { data: uniform(32, 4 * H * F, 0.6) }),
-    input('R1', [1, 4 * H, H], { data: uniform(33, 4 * H * H, 0.6) }),
-    input('B1', [1, 8 * H], { data: uniform(34, 8 * H, 0.6) }),
-    input('W2', [1, 4 * H, H], { data: uniform(35, 4 * H * H, 0.6) }),
-    input('R2', [1, 4 * H, H], { data: uniform(36, 4 * H * H, 0.6) }),
-    input('B2', [1, 8 * H], { data: uniform(37, 8 * H, 0.6) }),
-  ],
-  mode: 'directions',
-  build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
-    const l1 = lstmUnrolled(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H);
-    const l2 = lstmUnrolled(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H);
-    return o.squeeze(l2.Yh, [0]);
-  },
-}, { lacks: ['LSTM'] });
+define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', stackedCase(lstmUnrolled, 5, 31), { lacks: ['LSTM'] });
 
 test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
   const g = new Graph('lstm');

@@ -21,6 +21,7 @@ import { onnx } from '../../src/onnx/proto.ts';
 import { modelProto, serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { ensureViewerBuilt } from '../../web/build.ts';
+import type { Exposed } from '../../web/src/exposed.ts';
 import { startViewerServer, type ViewerServer } from '../../web/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,22 +32,6 @@ const c = TUTORIAL_MODEL;
 
 const skip = !existsSync(CHROMIUM) && process.env.CI !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); CI requires it` : false;
 
-interface Exposed {
-  status: string;
-  error: string | null;
-  model: string | null;
-  ep: string | null;
-  fallback: string | null;
-  latencyMs: number | null;
-  window: number | null;
-  test: [number, number] | null;
-  outputs: number[];
-  predictions: number[];
-  rollout: number[] | null;
-  testMse: number | null;
-  finetune: { epoch: number; trainLoss: number; testLoss: number }[];
-  settled: number;
-}
 
 const exposed = (page: Page) => page.evaluate(() => (window as unknown as { __ingraph: Exposed }).__ingraph);
 

@@ -11,6 +11,7 @@ import { modelCard } from './card.ts';
 import { lineChart, type Line } from './chart.ts';
 import { csvSeries, prepare, tutorial, type Prepared, type Series } from './dataset.ts';
 import { byId, fill, formatNumber, h } from './dom.ts';
+import type { EpochReport, Exposed } from './exposed.ts';
 import { fineTune } from './finetune.ts';
 import { forecast, testLoss, type Forecast } from './forecast.ts';
 import { drawGraph } from './graph-view.ts';
@@ -23,32 +24,6 @@ interface Loaded extends ModelBytes {
   sidecars: Sidecars;
   /** train_step.onnx beside the model, read on demand; null when there is none. */
   trainStep: (() => Promise<Uint8Array>) | null;
-}
-
-interface EpochReport {
-  epoch: number;
-  trainLoss: number;
-  testLoss: number;
-  seconds: number;
-}
-
-/** What the page shows, for tests and for a curious console: the numbers behind the plots. */
-interface Exposed {
-  status: 'loading' | 'ready' | 'error' | 'training';
-  error: string | null;
-  model: string | null;
-  ep: Ep | null;
-  fallback: string | null;
-  latencyMs: number | null;
-  window: number | null;
-  test: [number, number] | null;
-  outputs: number[];
-  predictions: number[];
-  rollout: number[] | null;
-  testMse: number | null;
-  finetune: EpochReport[];
-  /** How many queued actions have finished, so a test can wait for the one it started. */
-  settled: number;
 }
 
 declare global {

@@ -1,0 +1,28 @@
+// What the page exposes on window.__ingraph: the numbers behind its plots, read by the browser tests.
+import type { Ep } from './runtime.ts';
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  seconds: number;
+}
+
+/** What the page shows, for tests and for a curious console: the numbers behind the plots. */
+export interface Exposed {
+  status: 'loading' | 'ready' | 'error' | 'training';
+  error: string | null;
+  model: string | null;
+  ep: Ep | null;
+  fallback: string | null;
+  latencyMs: number | null;
+  window: number | null;
+  test: [number, number] | null;
+  outputs: number[];
+  predictions: number[];
+  rollout: number[] | null;
+  testMse: number | null;
+  finetune: EpochReport[];
+  /** How many queued actions have finished, so a test can wait for the one it started. */
+  settled: number;
+}
