@@ -18,8 +18,9 @@ export interface PredictOptions {
   batch?: number;
 }
 
-/** The model's window when its input shape fixes it (dim 1 of [batch, window, features]). */
-export function modelWindow(modelPath: string): { window: number | null; features: number | null } {
+/** What the model's input shape fixes, if anything: [batch, window, features]. Exporters often fix the batch
+ *  (PyTorch's dynamo exporter writes the example input's batch unless told otherwise). */
+export function modelWindow(modelPath: string): { batch: number | null; window: number | null; features: number | null } {
   const info = inspectModel(loadModelFile(modelPath).model);
   if (info.inputs.length !== 1 || info.outputs.length < 1) {
     throw new OnnxError(`${modelPath}: a forecaster needs exactly one input and an output; this model has ${info.inputs.length} inputs and ${info.outputs.length} outputs`);
@@ -28,7 +29,7 @@ export function modelWindow(modelPath: string): { window: number | null; feature
   if (info.inputs[0]!.elemType !== 'FLOAT') throw new OnnxError(`${modelPath}: input ${quote(info.inputs[0]!.name)} is ${info.inputs[0]!.elemType}, not float32`);
   if (shape && shape.length !== 3) throw new OnnxError(`${modelPath}: input ${quote(info.inputs[0]!.name)} has rank ${shape.length}; a forecaster takes [batch, window, features]`);
   const num = (d: number | string | null | undefined) => (typeof d === 'number' && d > 0 ? d : null);
-  return { window: num(shape?.[1]), features: num(shape?.[2]) };
+  return { batch: num(shape?.[0]), window: num(shape?.[1]), features: num(shape?.[2]) };
 }
 
 export async function predictSeries(modelPath: string, series: ArrayLike<number>, o: PredictOptions = {}): Promise<{ window: number; predictions: Float32Array[]; outputs: number }> {
@@ -41,16 +42,19 @@ export async function predictSeries(modelPath: string, series: ArrayLike<number>
   if (window === undefined) throw new OnnxError(`${modelPath}: the model's window is not fixed in its input shape; give --window`);
   const session = await createSession(modelPath, { ep: o.ep ?? 'cpu', deviceId: o.device });
   const inputs = windowInputs(series, window);
-  const chunk = o.batch ?? 4096;
+  // A model with a fixed batch gets exactly that many windows a run, the last run padded with zeros.
+  const chunk = fixed.batch ?? o.batch ?? 4096;
   const predictions: Float32Array[] = [];
   let outputs = 1;
   for (let a = 0; a < inputs.count; a += chunk) {
     const n = Math.min(chunk, inputs.count - a);
-    const x = new ort.Tensor('float32', inputs.x.subarray(a * window, (a + n) * window), [n, window, 1]);
+    const rows = fixed.batch ?? n;
+    const xs = new Float32Array(rows * window);
+    xs.set(inputs.x.subarray(a * window, (a + n) * window));
+    const x = new ort.Tensor('float32', xs, [rows, window, 1]);
     const r = await session.run({ [session.inputNames[0]!]: x });
-    const y = r[session.outputNames[0]!]!;
-    const data = y.data as Float32Array;
-    outputs = data.length / n;
+    const data = r[session.outputNames[0]!]!.data as Float32Array;
+    outputs = data.length / rows;
     for (let k = 0; k < n; k++) predictions.push(data.slice(k * outputs, (k + 1) * outputs));
   }
   await session.release();
