@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { RecurrenceMode } from '../autodiff/rules/lstm.ts';
+import type { LossName } from '../graph/losses.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { makeOptimizer, type OptimizerName } from '../optim/index.ts';
@@ -9,7 +10,7 @@ import { intAtLeast, sizeList } from './validate.ts';
 
 interface Args {
   hidden: number; layers: number; window: number; features: number; outputs: number; dense: string; seed: number;
-  optimizer: OptimizerName; recurrence: RecurrenceMode; 'lstm-forward': 'auto' | LstmForward; out: string;
+  optimizer: OptimizerName; loss: LossName; recurrence: RecurrenceMode; 'lstm-forward': 'auto' | LstmForward; out: string;
 }
 
 
@@ -25,6 +26,7 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       .option('outputs', { requiresArg: true, type: 'number', default: 1, describe: 'values predicted per window', coerce: intAtLeast('outputs', 1) })
       .option('dense', { requiresArg: true, type: 'string', default: '', describe: 'extra dense layer sizes before the output, e.g. 32,16' })
       .option('seed', { requiresArg: true, type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
+      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const, default: 'mse' as const, describe: 'training loss (test MSE is reported either way)' })
       .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
       .option('recurrence', { requiresArg: true, choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
       .option('lstm-forward', { requiresArg: true, choices: ['auto', 'op', 'unrolled'] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
@@ -33,7 +35,7 @@ export const buildGraphCommand: CommandModule<object, Args> = {
   handler: (a) => {
     const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.outputs, dense: sizeList('dense')(a.dense)! };
     const { files } = writeArtifacts(a.out, {
-      config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), recurrence: a.recurrence,
+      config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss, recurrence: a.recurrence,
       lstmForward: a['lstm-forward'] === 'auto' ? undefined : a['lstm-forward'],
     });
     process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);

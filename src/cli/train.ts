@@ -1,5 +1,6 @@
 // `ingraph train`: a thin adapter over train() — flags in, progress out, Ctrl-C checkpoints and exits non-zero.
 import type { CommandModule } from 'yargs';
+import type { LossName } from '../graph/losses.ts';
 import type { OptimizerName } from '../optim/index.ts';
 import type { PresetName } from '../train/presets.ts';
 import type { EpName } from '../train/providers.ts';
@@ -10,7 +11,7 @@ import { column, intAtLeast, positive, sizeList } from './validate.ts';
 
 interface Args {
   ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
-  optimizer?: OptimizerName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
+  optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
   'checkpoint-seconds'?: number;
 }
@@ -29,6 +30,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
       .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
       .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
+      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const, describe: 'training loss (test MSE is reported either way)' })
       .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const })
       .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
       .option('steps-per-run', { requiresArg: true, type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
@@ -58,7 +60,7 @@ export const trainCommand: CommandModule<object, Args> = {
     const r = await train({
       out: a.out, preset: a.preset, ep: a.ep, device: a.device, threads: a.threads,
       data: a.data ? { file: a.data, column: column(a.column) } : null,
-      epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, seed: a.seed, stepsPerRun: a['steps-per-run'],
+      epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
       evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize,
       resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {

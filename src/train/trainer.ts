@@ -96,7 +96,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const pick = <K extends keyof TrainSettings>(k: K): TrainSettings[K] => (opts[k] ?? PRESETS[preset][k]) as TrainSettings[K];
   let settings: TrainSettings = {
     hidden: pick('hidden'), layers: pick('layers'), window: pick('window'), dense: pick('dense'), epochs: pick('epochs'),
-    batchSize: pick('batchSize'), lr: pick('lr'), optimizer: pick('optimizer'), seed: pick('seed'), normalize: pick('normalize'),
+    batchSize: pick('batchSize'), lr: pick('lr'), optimizer: pick('optimizer'), seed: pick('seed'), normalize: pick('normalize'), loss: pick('loss'),
   };
   const ckptPath = join(opts.out, FILES.checkpoint);
   const resumed = opts.resume ? readCheckpoint(ckptPath) : null;
@@ -107,7 +107,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (clash) {
       throw new TrainError(`--resume: the checkpoint was trained with ${clash} ${JSON.stringify(saved[clash])}, not ${JSON.stringify(opts[clash])}; drop that flag to resume, or train without --resume`);
     }
-    settings = { ...saved, epochs: opts.epochs ?? saved.epochs };
+    settings = { ...saved, loss: saved.loss ?? 'mse', epochs: opts.epochs ?? saved.epochs };
   }
   const config: ModelConfig = { features: 1, outputs: 1, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
 
@@ -228,7 +228,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       lastTrainLoss = lossSum / rowSum;
       // The parameters exist only at the end of a run: the test split is evaluated there.
       const evalNow = testRows > 0 && evalDue && k === chunk.length - 1;
-      if (evalNow) lastTest = await evaluate(evalSession, testFeeds, params, layout);
+      if (evalNow) lastTest = await evaluate(evalSession, testFeeds, params, layout, data.normalization);
       seconds = (performance.now() - t0) / 1000;
       const report: EpochReport = {
         epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, testLoss: evalNow ? lastTest : null, steps: step, seconds,
@@ -264,15 +264,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 /** Reuses the artifacts in `out` when they were built for this model and optimizer; builds them otherwise. */
 function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset, resuming: boolean): { manifest: Manifest; built: boolean } {
   const path = join(out, FILES.manifest);
-  const wanted = { config, optimizer: s.optimizer, normalization: data.normalization };
+  const wanted = { config, optimizer: s.optimizer, normalization: data.normalization, loss: s.loss };
   if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
     const m = parseManifest(readFileSync(path, 'utf8'), path);
-    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, normalization: m.normalization }) === JSON.stringify(wanted)) {
+    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, normalization: m.normalization, loss: m.loss }) === JSON.stringify(wanted)) {
       return { manifest: m, built: false };
     }
   }
   const { manifest } = writeArtifacts(out, {
-    config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization,
+    config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization, loss: s.loss,
     data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
   }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
   return { manifest, built: true };
@@ -286,12 +286,16 @@ function evalFeeds(d: Dataset, [a, b]: [number, number]): Feeds {
   };
 }
 
-async function evaluate(s: ort.InferenceSession, feeds: Feeds, params: ort.Tensor, layout: ReturnType<typeof flatLayout>): Promise<number> {
+/** Test MSE in the data's own units, whatever the training loss: from eval_model's y, in float64. */
+async function evaluate(s: ort.InferenceSession, feeds: Feeds, params: ort.Tensor, layout: ReturnType<typeof flatLayout>, norm: Dataset['normalization']): Promise<number> {
   const flat = params.data as Float32Array;
   const f: Feeds = { ...feeds };
   for (const e of layout.entries) f[e.name] = new ort.Tensor('float32', flat.slice(e.offset, e.offset + e.size), e.dims);
-  const r = await s.run(f, ['loss']);
-  return (r.loss!.data as Float32Array)[0]!;
+  const y = (await s.run(f, ['y'])).y!.data as Float32Array;
+  const t = feeds.target!.data as Float32Array;
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) sum += (y[i]! - t[i]!) ** 2;
+  return (sum / y.length) * (norm ? norm.std ** 2 : 1);
 }
 
 function unflatten(flat: Float32Array, layout: ReturnType<typeof flatLayout>): Map<string, Float32Array> {

@@ -80,3 +80,28 @@ test('an aborted run checkpoints and reports interrupted', async () => {
   assert.equal(r.interrupted, true);
   assert.equal(decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt')))).epoch, 4);
 });
+
+/** MSE of model.onnx (which takes and returns the data's own units) on the tutorial's test split, in float64. */
+async function modelTestMse(out: string): Promise<number> {
+  const ort = await import('onnxruntime-node');
+  const { makeWindows, tutorialSeries } = await import('../../src/data/index.ts');
+  const w = makeWindows(tutorialSeries(0), { window: 10 });
+  const s = await ort.InferenceSession.create(join(out, 'model.onnx'));
+  const n = w.count - 360;
+  const y = (await s.run({ x: new ort.Tensor('float32', w.x.subarray(360 * 10), [n, 10, 1]) })).y!.data as Float32Array;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (y[i]! - w.y[360 + i]!) ** 2;
+  return sum / n;
+}
+
+for (const [what, opts] of [['an L1 loss', { loss: 'l1' as const }], ['a Huber loss', { loss: 'huber' as const }], ['normalised data', { normalize: true }]] as const) {
+  test(`test_mse is the MSE of the written model.onnx in the data's units, with ${what}`, async () => {
+    const out = tmp();
+    const r = await train({ out, epochs: 4, ...opts });
+    const want = await modelTestMse(out);
+    assert.ok(Math.abs(r.metrics.test_mse - want) <= 1e-6 * want, `${r.metrics.test_mse} vs ${want}`);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.loss, 'loss' in opts ? opts.loss : 'mse');
+    if ('normalize' in opts) assert.ok(manifest.normalization && manifest.normalization.std > 0);
+  });
+}
