@@ -13,7 +13,7 @@ interface Args {
   ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
   optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
-  'checkpoint-seconds'?: number;
+  'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean;
 }
 
 export const trainCommand: CommandModule<object, Args> = {
@@ -41,6 +41,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('dense', { requiresArg: true, type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
       .option('normalize', { type: 'boolean', describe: 'standardise the series (fitted on the training split)' })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between checkpoints (taken at epoch ends; default 5)', coerce: positive('checkpoint-seconds') })
+      .option('accumulate-grad', { type: 'boolean', describe: 'never zero the gradients, as the tutorial\'s loop (no zero_grad) does' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'artifacts folder' })
       .option('quiet', { type: 'boolean', default: false })
@@ -61,7 +62,7 @@ export const trainCommand: CommandModule<object, Args> = {
       out: a.out, preset: a.preset, ep: a.ep, device: a.device, threads: a.threads,
       data: a.data ? { file: a.data, column: column(a.column) } : null,
       epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
-      evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize,
+      evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize, accumulateGrad: a['accumulate-grad'],
       resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;

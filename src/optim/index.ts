@@ -1,14 +1,13 @@
+import { accumulating } from './accumulate.ts';
 import { adam, type AdamHyper } from './adam.ts';
 import type { Optimizer, OptimizerName } from './optimizer.ts';
 import { sgd, type SgdHyper } from './sgd.ts';
 
 export type { Optimizer, OptimizerName, StepInputs } from './optimizer.ts';
-export { adam, sgd };
+export { accumulating, adam, sgd };
 
-export function makeOptimizer(name: OptimizerName, hyper: Partial<AdamHyper & SgdHyper> = {}): Optimizer {
-  switch (name) {
-    case 'adam': return adam(hyper);
-    case 'adamw': return adam(hyper, true);
-    case 'sgd': return sgd(hyper);
-  }
+/** `accumulate`: gradients are summed over steps, never zeroed (the tutorial's loop as written). */
+export function makeOptimizer(name: OptimizerName, hyper: Partial<AdamHyper & SgdHyper> = {}, accumulate = false): Optimizer {
+  const opt = name === 'adam' ? adam(hyper) : name === 'adamw' ? adam(hyper, true) : sgd(hyper);
+  return accumulate ? accumulating(opt) : opt;
 }

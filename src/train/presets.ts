@@ -16,11 +16,13 @@ export interface TrainSettings {
   normalize: boolean;
   /** The training loss; test_mse is reported as MSE whatever it is. */
   loss: LossName;
+  /** Never zero the gradients (the tutorial's loop as written, without optimizer.zero_grad()). */
+  accumulateGrad: boolean;
 }
 
 export const PRESETS = {
-  tutorial: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 1500, batchSize: 256, lr: 1e-4, optimizer: 'adam', seed: 0, normalize: false, loss: 'mse' },
-  default: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 200, batchSize: 32, lr: 1e-2, optimizer: 'adam', seed: 0, normalize: false, loss: 'mse' },
+  tutorial: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 1500, batchSize: 256, lr: 1e-4, optimizer: 'adam', seed: 0, normalize: false, loss: 'mse', accumulateGrad: false },
+  default: { hidden: 5, layers: 1, window: 10, dense: [], epochs: 200, batchSize: 32, lr: 1e-2, optimizer: 'adam', seed: 0, normalize: false, loss: 'mse', accumulateGrad: false },
 } satisfies Record<string, TrainSettings>;
 
 export type PresetName = keyof typeof PRESETS;

@@ -97,6 +97,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let settings: TrainSettings = {
     hidden: pick('hidden'), layers: pick('layers'), window: pick('window'), dense: pick('dense'), epochs: pick('epochs'),
     batchSize: pick('batchSize'), lr: pick('lr'), optimizer: pick('optimizer'), seed: pick('seed'), normalize: pick('normalize'), loss: pick('loss'),
+    accumulateGrad: pick('accumulateGrad'),
   };
   const ckptPath = join(opts.out, FILES.checkpoint);
   const resumed = opts.resume ? readCheckpoint(ckptPath) : null;
@@ -107,7 +108,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (clash) {
       throw new TrainError(`--resume: the checkpoint was trained with ${clash} ${JSON.stringify(saved[clash])}, not ${JSON.stringify(opts[clash])}; drop that flag to resume, or train without --resume`);
     }
-    settings = { ...saved, loss: saved.loss ?? 'mse', epochs: opts.epochs ?? saved.epochs };
+    settings = { ...saved, epochs: opts.epochs ?? saved.epochs };
   }
   const config: ModelConfig = { features: 1, outputs: 1, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
 
@@ -264,15 +265,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 /** Reuses the artifacts in `out` when they were built for this model and optimizer; builds them otherwise. */
 function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset, resuming: boolean): { manifest: Manifest; built: boolean } {
   const path = join(out, FILES.manifest);
-  const wanted = { config, optimizer: s.optimizer, normalization: data.normalization, loss: s.loss };
+  const optimizer = makeOptimizer(s.optimizer, {}, s.accumulateGrad);
+  const wanted = { config, optimizer: s.optimizer, state: optimizer.stateNames, normalization: data.normalization, loss: s.loss };
   if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
     const m = parseManifest(readFileSync(path, 'utf8'), path);
-    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, normalization: m.normalization, loss: m.loss }) === JSON.stringify(wanted)) {
+    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, state: m.optimizer.state, normalization: m.normalization, loss: m.loss }) === JSON.stringify(wanted)) {
       return { manifest: m, built: false };
     }
   }
   const { manifest } = writeArtifacts(out, {
-    config, params: initParameters(config, s.seed), seed: s.seed, optimizer: makeOptimizer(s.optimizer), normalization: data.normalization, loss: s.loss,
+    config, params: initParameters(config, s.seed), seed: s.seed, optimizer, normalization: data.normalization, loss: s.loss,
     data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
   }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
   return { manifest, built: true };

@@ -113,3 +113,39 @@ for (const name of ['adam', 'adamw', 'sgd'] as const) {
     }
   });
 }
+
+test('accumulating Adam (no zero_grad): each step is Adam on the running sum of the gradients so far', async () => {
+  const opt = makeOptimizer('adam', {}, true);
+  assert.deepEqual(opt.stateNames, ['exp_avg', 'exp_avg_sq', 'grad_sum']);
+  const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
+  const rng = new Rng(11);
+  const specs = parameterSpecs(config);
+  const P = new Map(specs.map((sp) => [sp.name, Array.from(initParameters(config, 1).get(sp.name)!.data as Float32Array)]));
+  const S = new Map(specs.map((sp) => [sp.name, [0, 1].map(() => new Array<number>(P.get(sp.name)!.length).fill(0))]));
+  const sum = new Map(specs.map((sp) => [sp.name, new Array<number>(P.get(sp.name)!.length).fill(0)]));
+  for (let t = 1; t <= 4; t++) {
+    const feeds: Record<string, ort.Tensor> = { learning_rate: f32([0.01], [1]), step: i64(t) };
+    const G = new Map<string, number[]>();
+    for (const sp of specs) {
+      const g = P.get(sp.name)!.map(() => Math.fround(rng.uniform(-1, 1)));
+      G.set(sp.name, g);
+      feeds[sp.name] = f32(P.get(sp.name)!, sp.dims);
+      feeds[`${sp.name}_grad`] = f32(g, sp.dims);
+      feeds[`${sp.name}.exp_avg`] = f32(S.get(sp.name)![0]!, sp.dims);
+      feeds[`${sp.name}.exp_avg_sq`] = f32(S.get(sp.name)![1]!, sp.dims);
+      feeds[`${sp.name}.grad_sum`] = f32(sum.get(sp.name)!, sp.dims);
+    }
+    const r = await s.run(feeds);
+    for (const sp of specs) {
+      const gsum = sum.get(sp.name)!.map((v, i) => v + G.get(sp.name)![i]!);
+      const want = reference('adam', P.get(sp.name)!, gsum, S.get(sp.name)!, 0.01, t);
+      const got = Array.from(r[`${sp.name}.out`]!.data as Float32Array);
+      got.forEach((x, i) => assert.ok(Math.abs(x - want.p[i]!) <= 1e-5 * Math.abs(want.p[i]!) + 1e-7, `${sp.name}[${i}] step ${t}`));
+      const gotSum = Array.from(r[`${sp.name}.grad_sum.out`]!.data as Float32Array);
+      gotSum.forEach((x, i) => assert.ok(Math.abs(x - gsum[i]!) <= 1e-6 * (1 + Math.abs(gsum[i]!)), `grad_sum ${sp.name}[${i}]`));
+      P.set(sp.name, got);
+      S.set(sp.name, ['exp_avg', 'exp_avg_sq'].map((n) => Array.from(r[`${sp.name}.${n}.out`]!.data as Float32Array)));
+      sum.set(sp.name, gotSum);
+    }
+  }
+});

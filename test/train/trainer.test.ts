@@ -105,3 +105,14 @@ for (const [what, opts] of [['an L1 loss', { loss: 'l1' as const }], ['a Huber l
     if ('normalize' in opts) assert.ok(manifest.normalization && manifest.normalization.std > 0);
   });
 }
+
+test('--accumulate-grad (the tutorial as written): grad_sum is checkpointed and a resumed run ends bit for bit', async () => {
+  const whole = await train({ out: tmp(), epochs: 6, accumulateGrad: true, lr: 1e-3 });
+  const out = tmp();
+  await train({ out, epochs: 2, accumulateGrad: true, lr: 1e-3 });
+  assert.ok(decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt')))).tensors.has('grad_sum'));
+  const resumed = await train({ out, epochs: 6, resume: true });
+  assert.ok(bytesOf(whole.params).equals(bytesOf(resumed.params)));
+  const plain = await train({ out: tmp(), epochs: 6, lr: 1e-3 });
+  assert.ok(!bytesOf(whole.params).equals(bytesOf(plain.params)), 'accumulating changes the run');
+});
