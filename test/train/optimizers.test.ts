@@ -16,7 +16,13 @@ const f32 = (a: ArrayLike<number>, dims: number[]) => new ort.Tensor('float32', 
 const i64 = (v: number) => new ort.Tensor('int64', new BigInt64Array([BigInt(v)]), [1]);
 
 /** PyTorch's update rules (torch.optim.Adam/AdamW/SGD, default arguments) in float64. */
-function reference(name: OptimizerName, p: number[], g: number[], s: number[][], lr: number, t: number) {
+function reference(name: OptimizerName, p: number[], g: number[], s: number[][], lr: number, t: number, accumulate = false): { p: number[]; s: number[][] } {
+  // Without zero_grad the optimizer sees the running sum of the gradients, kept as the last state.
+  if (accumulate) {
+    const sum = s[s.length - 1]!.map((v, i) => v + g[i]!);
+    const r = reference(name, p, sum, s.slice(0, -1), lr, t);
+    return { p: r.p, s: [...r.s, sum] };
+  }
   if (name === 'sgd') {
     const buf = s[0]!.map((b, i) => 0.9 * b + g[i]!);
     return { p: p.map((x, i) => x - lr * buf[i]!), s: [buf] };
@@ -30,35 +36,40 @@ function reference(name: OptimizerName, p: number[], g: number[], s: number[][],
   return { p: out, s: [m, v] };
 }
 
-for (const name of ['adam', 'adamw', 'sgd'] as const) {
-  test(`${name}: optimizer_model.onnx follows PyTorch's update over 5 steps (rel 1e-5, float32 vs float64)`, async () => {
-    const opt = makeOptimizer(name);
-    const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
-    const rng = new Rng(7);
-    const specs = parameterSpecs(config);
-    const P = new Map(specs.map((sp) => [sp.name, Array.from(initParameters(config, 1).get(sp.name)!.data as Float32Array)]));
-    const S = new Map(specs.map((sp) => [sp.name, opt.stateNames.map(() => new Array<number>(P.get(sp.name)!.length).fill(0))]));
-    for (let t = 1; t <= 5; t++) {
-      const feeds: Record<string, ort.Tensor> = { learning_rate: f32([0.01], [1]), step: i64(t) };
-      const G = new Map<string, number[]>();
-      for (const sp of specs) {
-        const g = P.get(sp.name)!.map(() => Math.fround(rng.uniform(-1, 1)));
-        G.set(sp.name, g);
-        feeds[sp.name] = f32(P.get(sp.name)!, sp.dims);
-        feeds[`${sp.name}_grad`] = f32(g, sp.dims);
-        opt.stateNames.forEach((n, k) => (feeds[`${sp.name}.${n}`] = f32(S.get(sp.name)![k]!, sp.dims)));
-      }
-      const r = await s.run(feeds);
-      for (const sp of specs) {
-        const want = reference(name, P.get(sp.name)!, G.get(sp.name)!, S.get(sp.name)!, 0.01, t);
-        const got = Array.from(r[`${sp.name}.out`]!.data as Float32Array);
-        got.forEach((x, i) => assert.ok(Math.abs(x - want.p[i]!) <= 1e-5 * Math.abs(want.p[i]!) + 1e-7, `${sp.name}[${i}] step ${t}: ${x} vs ${want.p[i]}`));
-        // Continue from the graph's own outputs, as a trainer does.
-        P.set(sp.name, got);
-        S.set(sp.name, opt.stateNames.map((n) => Array.from(r[`${sp.name}.${n}.out`]!.data as Float32Array)));
-      }
+async function followsPyTorch(name: OptimizerName, accumulate: boolean): Promise<void> {
+  const opt = makeOptimizer(name, {}, accumulate);
+  const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
+  const rng = new Rng(7);
+  const specs = parameterSpecs(config);
+  const P = new Map(specs.map((sp) => [sp.name, Array.from(initParameters(config, 1).get(sp.name)!.data as Float32Array)]));
+  const S = new Map(specs.map((sp) => [sp.name, opt.stateNames.map(() => new Array<number>(P.get(sp.name)!.length).fill(0))]));
+  for (let t = 1; t <= 5; t++) {
+    const feeds: Record<string, ort.Tensor> = { learning_rate: f32([0.01], [1]), step: i64(t) };
+    const G = new Map<string, number[]>();
+    for (const sp of specs) {
+      const g = P.get(sp.name)!.map(() => Math.fround(rng.uniform(-1, 1)));
+      G.set(sp.name, g);
+      feeds[sp.name] = f32(P.get(sp.name)!, sp.dims);
+      feeds[`${sp.name}_grad`] = f32(g, sp.dims);
+      opt.stateNames.forEach((n, k) => (feeds[`${sp.name}.${n}`] = f32(S.get(sp.name)![k]!, sp.dims)));
     }
-  });
+    const r = await s.run(feeds);
+    for (const sp of specs) {
+      const want = reference(name, P.get(sp.name)!, G.get(sp.name)!, S.get(sp.name)!, 0.01, t, accumulate);
+      const got = Array.from(r[`${sp.name}.out`]!.data as Float32Array);
+      got.forEach((x, i) => assert.ok(Math.abs(x - want.p[i]!) <= 1e-5 * Math.abs(want.p[i]!) + 1e-7, `${sp.name}[${i}] step ${t}: ${x} vs ${want.p[i]}`));
+      // Continue from the graph's own outputs, as a trainer does.
+      P.set(sp.name, got);
+      S.set(sp.name, opt.stateNames.map((n) => Array.from(r[`${sp.name}.${n}.out`]!.data as Float32Array)));
+      S.get(sp.name)!.forEach((st, k) => st.forEach((x, i) => assert.ok(Math.abs(x - want.s[k]![i]!) <= 1e-5 * Math.abs(want.s[k]![i]!) + 1e-7, `${opt.stateNames[k]} of ${sp.name}[${i}]`)));
+    }
+  }
+}
+
+test('adam without zero_grad (--accumulate-grad): Adam on the running sum of the gradients, 5 steps', () => followsPyTorch('adam', true));
+
+for (const name of ['adam', 'adamw', 'sgd'] as const) {
+  test(`${name}: optimizer_model.onnx follows PyTorch's update over 5 steps (rel 1e-5, float32 vs float64)`, () => followsPyTorch(name, false));
 
   test(`${name}: the fused train step over 10 steps agrees with training_model + optimizer_model to 1e-6`, async () => {
     const opt = makeOptimizer(name);
@@ -114,38 +125,3 @@ for (const name of ['adam', 'adamw', 'sgd'] as const) {
   });
 }
 
-test('accumulating Adam (no zero_grad): each step is Adam on the running sum of the gradients so far', async () => {
-  const opt = makeOptimizer('adam', {}, true);
-  assert.deepEqual(opt.stateNames, ['exp_avg', 'exp_avg_sq', 'grad_sum']);
-  const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
-  const rng = new Rng(11);
-  const specs = parameterSpecs(config);
-  const P = new Map(specs.map((sp) => [sp.name, Array.from(initParameters(config, 1).get(sp.name)!.data as Float32Array)]));
-  const S = new Map(specs.map((sp) => [sp.name, [0, 1].map(() => new Array<number>(P.get(sp.name)!.length).fill(0))]));
-  const sum = new Map(specs.map((sp) => [sp.name, new Array<number>(P.get(sp.name)!.length).fill(0)]));
-  for (let t = 1; t <= 4; t++) {
-    const feeds: Record<string, ort.Tensor> = { learning_rate: f32([0.01], [1]), step: i64(t) };
-    const G = new Map<string, number[]>();
-    for (const sp of specs) {
-      const g = P.get(sp.name)!.map(() => Math.fround(rng.uniform(-1, 1)));
-      G.set(sp.name, g);
-      feeds[sp.name] = f32(P.get(sp.name)!, sp.dims);
-      feeds[`${sp.name}_grad`] = f32(g, sp.dims);
-      feeds[`${sp.name}.exp_avg`] = f32(S.get(sp.name)![0]!, sp.dims);
-      feeds[`${sp.name}.exp_avg_sq`] = f32(S.get(sp.name)![1]!, sp.dims);
-      feeds[`${sp.name}.grad_sum`] = f32(sum.get(sp.name)!, sp.dims);
-    }
-    const r = await s.run(feeds);
-    for (const sp of specs) {
-      const gsum = sum.get(sp.name)!.map((v, i) => v + G.get(sp.name)![i]!);
-      const want = reference('adam', P.get(sp.name)!, gsum, S.get(sp.name)!, 0.01, t);
-      const got = Array.from(r[`${sp.name}.out`]!.data as Float32Array);
-      got.forEach((x, i) => assert.ok(Math.abs(x - want.p[i]!) <= 1e-5 * Math.abs(want.p[i]!) + 1e-7, `${sp.name}[${i}] step ${t}`));
-      const gotSum = Array.from(r[`${sp.name}.grad_sum.out`]!.data as Float32Array);
-      gotSum.forEach((x, i) => assert.ok(Math.abs(x - gsum[i]!) <= 1e-6 * (1 + Math.abs(gsum[i]!)), `grad_sum ${sp.name}[${i}]`));
-      P.set(sp.name, got);
-      S.set(sp.name, ['exp_avg', 'exp_avg_sq'].map((n) => Array.from(r[`${sp.name}.${n}.out`]!.data as Float32Array)));
-      sum.set(sp.name, gotSum);
-    }
-  }
-});
