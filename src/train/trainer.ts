@@ -1,24 +1,26 @@
 // The Node trainer: runs train_step.onnx (K optimizer steps per run, parameters and optimizer state kept as flat
 // tensors that go straight from one run's outputs to the next run's inputs), evaluates the test split each epoch,
 // checkpoints atomically, and writes the trained model.onnx, metrics.json and train-log.jsonl.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../artifacts/checkpoint.ts';
+import { CheckpointError } from '../artifacts/checkpoint.ts';
 import { inferenceGraph } from '../artifacts/inference.ts';
-import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
+import { FILES } from '../artifacts/manifest.ts';
 import { flatLayout } from '../artifacts/train-step.ts';
 import { epochBatches } from '../data/batches.ts';
 import { Rng } from '../data/rng.ts';
 import { initParameters, type ModelConfig } from '../graph/model.ts';
+import { writeFileAtomic } from '../node/files.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { Tensor } from '../onnx/tensor.ts';
-import { makeOptimizer } from '../optim/index.ts';
-import { writeArtifacts } from '../node/artifacts.ts';
-import { writeFileAtomic } from '../node/files.ts';
-import { gatherRows, loadSeries, prepareDataset, type DataSource, type Dataset } from './dataset.ts';
+import { ensureArtifacts } from './artifacts-dir.ts';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
+import { gatherRows, loadSeries, prepareDataset, type DataSource } from './dataset.ts';
+import { TrainError } from './errors.ts';
+import { evalFeeds, evaluate } from './evaluate.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 import { createSession, resolveEp, type EpName } from './providers.ts';
+import { appendLog, truncateLog } from './train-log.ts';
 
 export interface TrainOptions extends Partial<TrainSettings> {
   out: string;
@@ -82,9 +84,6 @@ export interface TrainResult {
   params: Map<string, Float32Array>;
 }
 
-export class TrainError extends Error {
-  override name = 'UserError';
-}
 
 type Feeds = Record<string, ort.Tensor>;
 
@@ -235,7 +234,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, testLoss: evalNow ? lastTest : null, steps: step, seconds,
         stepsPerSecond: (step - stepsAtStart) / Math.max(seconds, 1e-9),
       };
-      appendFileSync(logPath, `${JSON.stringify({ epoch, train_loss: report.trainLoss, test_loss: report.testLoss, seconds: +seconds.toFixed(4) })}\n`);
+      appendLog(logPath, { epoch, train_loss: report.trainLoss, test_loss: report.testLoss, seconds: +seconds.toFixed(4) });
       opts.onEpoch?.(report);
     }
     rng = shuffle.state;
@@ -262,78 +261,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   return { metrics, interrupted, params: named };
 }
 
-/** Reuses the artifacts in `out` when they were built for this model and optimizer; builds them otherwise. */
-function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset, resuming: boolean): { manifest: Manifest; built: boolean } {
-  const path = join(out, FILES.manifest);
-  const optimizer = makeOptimizer(s.optimizer, {}, s.accumulateGrad);
-  const wanted = { config, optimizer: s.optimizer, state: optimizer.stateNames, normalization: data.normalization, loss: s.loss };
-  if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
-    const m = parseManifest(readFileSync(path, 'utf8'), path);
-    if (JSON.stringify({ config: m.config, optimizer: m.optimizer.name, state: m.optimizer.state, normalization: m.normalization, loss: m.loss }) === JSON.stringify(wanted)) {
-      return { manifest: m, built: false };
-    }
-  }
-  const { manifest } = writeArtifacts(out, {
-    config, params: initParameters(config, s.seed), seed: s.seed, optimizer, normalization: data.normalization, loss: s.loss,
-    data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
-  }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
-  return { manifest, built: true };
-}
-
-function evalFeeds(d: Dataset, [a, b]: [number, number]): Feeds {
-  const n = b - a;
-  return {
-    x: new ort.Tensor('float32', d.x.subarray(a * d.window, b * d.window), [n, d.window, 1]),
-    target: new ort.Tensor('float32', d.y.subarray(a, b), [n, 1]),
-  };
-}
-
-/** Test MSE in the data's own units, whatever the training loss: from eval_model's y, in float64. */
-async function evaluate(s: ort.InferenceSession, feeds: Feeds, params: ort.Tensor, layout: ReturnType<typeof flatLayout>, norm: Dataset['normalization']): Promise<number> {
-  const flat = params.data as Float32Array;
-  const f: Feeds = { ...feeds };
-  for (const e of layout.entries) f[e.name] = new ort.Tensor('float32', flat.slice(e.offset, e.offset + e.size), e.dims);
-  const y = (await s.run(f, ['y'])).y!.data as Float32Array;
-  const t = feeds.target!.data as Float32Array;
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) sum += (y[i]! - t[i]!) ** 2;
-  return (sum / y.length) * (norm ? norm.std ** 2 : 1);
-}
-
 function unflatten(flat: Float32Array, layout: ReturnType<typeof flatLayout>): Map<string, Float32Array> {
   return new Map(layout.entries.map((e) => [e.name, flat.slice(e.offset, e.offset + e.size)]));
 }
 
-function readCheckpoint(path: string) {
-  if (!existsSync(path)) throw new TrainError(`--resume: no checkpoint at ${path}; run without --resume to start`);
-  return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
-}
-
-function writeCheckpoint(path: string, s: {
-  params: ort.Tensor; state: ort.Tensor[]; manifest: Manifest; step: number; epoch: number; rng: number; settings: TrainSettings; source: string;
-}): void {
-  const tensors = new Map<string, Float32Array>([['params', s.params.data as Float32Array]]);
-  s.manifest.optimizer.state.forEach((n, i) => tensors.set(n, s.state[i]!.data as Float32Array));
-  writeFileAtomic(path, encodeCheckpoint({
-    config: s.manifest.config, optimizer: { name: s.manifest.optimizer.name, hyper: s.manifest.optimizer.hyper },
-    step: s.step, epoch: s.epoch, rng: s.rng, extra: { settings: s.settings, data: s.source }, tensors,
-  }));
-}
-
-/** A resumed run rewrites the epochs after its checkpoint, so their old lines go. */
-function truncateLog(path: string, epoch: number): void {
-  if (!existsSync(path)) return;
-  if (epoch === 0) return writeFileSync(path, '');
-  // A line torn by a crash mid-append is dropped with the epochs after the checkpoint.
-  const epochOf = (l: string) => {
-    try {
-      return (JSON.parse(l) as { epoch: number }).epoch;
-    } catch {
-      return Infinity;
-    }
-  };
-  const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && epochOf(l) <= epoch);
-  writeFileSync(path, keep.map((l) => `${l}\n`).join(''));
-}
-
-export { CheckpointError };
+export { CheckpointError, TrainError };

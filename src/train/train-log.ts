@@ -1,0 +1,30 @@
+// train-log.jsonl: one JSON line per epoch.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export interface LogLine {
+  epoch: number;
+  train_loss: number;
+  test_loss: number | null;
+  seconds: number;
+}
+
+export function appendLog(path: string, line: LogLine): void {
+  appendFileSync(path, `${JSON.stringify(line)}\n`);
+}
+
+/** A resumed run rewrites the epochs after its checkpoint, so their old lines go. */
+export function truncateLog(path: string, epoch: number): void {
+  if (!existsSync(path)) return;
+  if (epoch === 0) return writeFileSync(path, '');
+  // A line torn by a crash mid-append is dropped with the epochs after the checkpoint.
+  const epochOf = (l: string) => {
+    try {
+      return (JSON.parse(l) as { epoch: number }).epoch;
+    } catch {
+      return Infinity;
+    }
+  };
+  const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && epochOf(l) <= epoch);
+  writeFileSync(path, keep.map((l) => `${l}\n`).join(''));
+}
+
