@@ -10,6 +10,7 @@ import { serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { createSession, type SessionOptions } from '../../src/train/providers.ts';
 import { Rng } from '../../src/data/rng.ts';
+import { evaluate } from '../../src/train/evaluate.ts';
 import { batchOrder, gather, initialWeights, modelConfig, workloadData, type Workload } from './workload.ts';
 
 export type Optimization = NonNullable<SessionOptions['optimization']>;
@@ -112,24 +113,24 @@ export async function tutorialLoop(w: Workload, K: number, choice: SessionChoice
     });
     await carry.run(session, x, y, offsets, w.window, lr);
   }
-  const testMse = await evaluate(c, carry.params.data as Float32Array, d.testX, d.testY, w.window);
+  const mse = await testMse(c, carry.params, d.testX, d.testY, w.window);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await session.release();
   return {
     seconds, msPerStep: (seconds * 1000) / batches.length, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / batches.length,
-    steps: batches.length, testMse,
+    steps: batches.length, testMse: mse,
   };
 }
 
-async function evaluate(c: ModelConfig, flat: Float32Array, x: Float32Array, y: Float32Array, window: number): Promise<number> {
+/** The test MSE as train() computes it (src/train/evaluate.ts), so the two can be compared exactly. */
+async function testMse(c: ModelConfig, params: ort.Tensor, x: Float32Array, y: Float32Array, window: number): Promise<number> {
   const s = await createSession(serializeModel(evalGraph(c)), { ep: 'cpu', threads: 1 });
   const n = y.length;
   const feeds: Feeds = { x: new ort.Tensor('float32', x, [n, window, 1]), target: new ort.Tensor('float32', y, [n, 1]) };
-  for (const e of flatLayout(c).entries) feeds[e.name] = new ort.Tensor('float32', flat.slice(e.offset, e.offset + e.size), e.dims);
-  const r = await s.run(feeds, ['loss']);
+  const mse = await evaluate(s, feeds, params, flatLayout(c), null);
   await s.release();
-  return (r.loss!.data as Float32Array)[0]!;
+  return mse;
 }
 
 export interface ScalingPoint {
