@@ -156,10 +156,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const stepsPerEpoch = Math.ceil(trainRows / settings.batchSize);
   const evalEvery = Math.max(1, opts.evalEvery ?? Math.floor(settings.epochs / 100));
-  // Default: one run per evaluation interval (fewer, longer runs; what CUDA needs), within a bound on the rows
-  // copied per run. Runs hold whole epochs when K ≥ steps per epoch, else split an epoch.
-  const rowCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * settings.window)));
-  const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, Math.max(stepsPerEpoch, rowCap)));
+  // Default: one run per evaluation interval (fewer, longer runs; what CUDA needs), within a bound on the values
+  // copied in per run (a long series then splits its epochs). Runs hold whole epochs when K ≥ steps per epoch.
+  const stepCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * settings.window)));
+  const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, stepCap));
   const epochsPerRun = Math.max(1, Math.floor(stepsPerRun / stepsPerEpoch));
   opts.onStart?.({ ep, note, settings, trainRows, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: built });
 
