@@ -1,6 +1,7 @@
 // `ingraph train`: a thin adapter over train() — flags in, progress out, Ctrl-C checkpoints and exits non-zero.
 import type { CommandModule } from 'yargs';
 import type { LossName } from '../graph/losses.ts';
+import type { LstmForward } from '../graph/model.ts';
 import type { OptimizerName } from '../optim/index.ts';
 import type { PresetName } from '../train/presets.ts';
 import type { EpName } from '../train/providers.ts';
@@ -13,7 +14,7 @@ interface Args {
   ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
   optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
-  'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean;
+  'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean; 'lstm-forward'?: LstmForward;
 }
 
 export const trainCommand: CommandModule<object, Args> = {
@@ -42,6 +43,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('normalize', { type: 'boolean', describe: 'standardise the series (fitted on the training split)' })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between checkpoints (taken at epoch ends; default 5)', coerce: positive('checkpoint-seconds') })
       .option('accumulate-grad', { type: 'boolean', describe: 'never zero the gradients, as the tutorial\'s loop (no zero_grad) does' })
+      .option('lstm-forward', { requiresArg: true, choices: ['op', 'unrolled'] as const, describe: 'the train step\'s LSTM forward: the LSTM op or unrolled standard ops (default: as built)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'artifacts folder' })
       .option('quiet', { type: 'boolean', default: false })
@@ -63,7 +65,7 @@ export const trainCommand: CommandModule<object, Args> = {
       data: a.data ? { file: a.data, column: column(a.column) } : null,
       epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
       evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize, accumulateGrad: a['accumulate-grad'],
-      resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
+      lstmForward: a['lstm-forward'], resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;
         if (s.note && a.ep === 'auto') process.stderr.write(`${s.note}\n`);

@@ -9,7 +9,7 @@ import { FILES } from '../artifacts/manifest.ts';
 import { flatLayout } from '../artifacts/train-step.ts';
 import { epochBatches } from '../data/batches.ts';
 import { Rng } from '../data/rng.ts';
-import { initParameters, type ModelConfig } from '../graph/model.ts';
+import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeFileAtomic } from '../node/files.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { Tensor } from '../onnx/tensor.ts';
@@ -36,6 +36,8 @@ export interface TrainOptions extends Partial<TrainSettings> {
   evalEvery?: number;
   /** Seconds between checkpoints (taken at epoch ends); the last epoch always checkpoints. */
   checkpointSeconds?: number;
+  /** The train step's LSTM forward form (the LSTM op, or unrolled standard ops); default: the artifacts' own. */
+  lstmForward?: LstmForward;
   /** Aborting stops at the next run boundary with a checkpoint (Ctrl-C). */
   signal?: AbortSignal;
   onStart?: (info: StartInfo) => void;
@@ -118,7 +120,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const testRows = data.split.test[1] - data.split.test[0];
   if (resumed && resumed.extra.data !== source) throw new TrainError(`--resume: the checkpoint was trained on ${resumed.extra.data}, not ${source}`);
 
-  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data, !!resumed);
+  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data, !!resumed, opts.lstmForward);
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
   const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
   const [stepSession, evalSession] = await Promise.all([

@@ -116,3 +116,17 @@ test('--accumulate-grad (the tutorial as written): grad_sum is checkpointed and 
   const plain = await train({ out: tmp(), epochs: 6, lr: 1e-3 });
   assert.ok(!bytesOf(whole.params).equals(bytesOf(plain.params)), 'accumulating changes the run');
 });
+
+test('lstmForward picks the train step\'s LSTM form; both forms train to the same weights within float32 noise', async () => {
+  const out = tmp();
+  const unrolled = await train({ out, epochs: 3 });
+  assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).lstm_forward, 'unrolled');
+  const op = await train({ out, epochs: 3, lstmForward: 'op' });
+  assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).lstm_forward, 'op', 'asking for another form rebuilds');
+  for (const [name, a] of unrolled.params) {
+    const b = op.params.get(name)!;
+    a.forEach((x, i) => assert.ok(Math.abs(x - b[i]!) <= 1e-5, `${name}[${i}]: ${x} vs ${b[i]}`));
+  }
+  await train({ out, epochs: 1 });
+  assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).lstm_forward, 'op', 'without the option the built form stands');
+});
