@@ -1,6 +1,9 @@
 // Every GPU check of issue 4 in one run, for the lent GPU machine (see ../shared/gpu/README.md for carrying node,
-// node_modules and the CUDA provider there):
-//   bash /tmp/gpu/on-device.sh npx tsx scripts/gpu-check.ts [--quick] [--out DIR]
+// node_modules and the CUDA provider there). Packing without what the check never loads keeps it to 4 chunks
+// (207 MB, measured): GPU_KIT_EXCLUDE="--exclude=node_modules/@tensorflow --exclude=node_modules/@rolldown
+// --exclude=node_modules/playwright-core --exclude=node_modules/core-js" bash ../shared/gpu/pack.sh; then the
+// printed chunk calls, the last one running:
+//   bash /tmp/gpu/on-device.sh npx tsx scripts/gpu-check.ts [--quick] [--out $OUT]
 // 1. doctor: the CUDA provider loads;  2. placements: every compute node of model.onnx and train_step.onnx (both
 // LSTM forward forms) on CUDA;  3. CPU and CUDA agree over 100 steps of the tutorial workload;  4. ingraph against
 // PyTorch (its CPU and CUDA), tutorial and hidden-256 workloads, ms per step and total;  5. training_model +
