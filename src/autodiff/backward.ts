@@ -14,7 +14,7 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: V
   // (at its last member: its inputs exist before its first, everything using its outputs comes after its last).
   const compositeOf = new Map<Node, Composite>();
   for (const c of g.composites) for (const n of c.members) compositeOf.set(n, c);
-  const saved = new Map<Node, Record<string, Value>>(g.composites.map((c) => [c.node, c.saved]));
+  const saved = new Map<Node, Record<string, Value | Value[]>>(g.composites.map((c) => [c.node, c.saved]));
   const seen = new Map<Composite, number>();
   const units: Node[] = [];
   for (const n of g.nodes) {

@@ -14,7 +14,7 @@ export interface GradContext {
   /** Whether input i lies on a path to a parameter: rules skip the work for inputs that need no gradient. */
   needs(i: number): boolean;
   /** For a composite (an op unrolled into standard ops): intermediates its forward pass kept for the rule. */
-  saved?: Record<string, Value>;
+  saved?: Record<string, Value | Value[]>;
 }
 
 export type GradRule = (c: GradContext) => (Value | null)[];

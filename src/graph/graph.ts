@@ -34,7 +34,8 @@ export interface Composite {
   /** A node that is not in the graph: the op, its inputs, outputs and attributes, as the rule sees them. */
   node: Node;
   members: Set<Node>;
-  saved: Record<string, Value>;
+  /** Intermediates the rule may use: tensors, or per-step lists (kept unconcatenated where the rule steps). */
+  saved: Record<string, Value | Value[]>;
 }
 
 export class Graph {
@@ -117,7 +118,7 @@ export class Graph {
   }
 
   /** Declares the nodes added since `fromNode` (an index into `nodes`) as one `op` with the given interface. */
-  composite(op: string, fromNode: number, inputs: (Value | null)[], outputs: Value[], attrs: Attrs, saved: Record<string, Value>): void {
+  composite(op: string, fromNode: number, inputs: (Value | null)[], outputs: Value[], attrs: Attrs, saved: Record<string, Value | Value[]>): void {
     const members = new Set(this.nodes.slice(fromNode));
     this.composites.push({ node: new Node(op, this.namer.fresh(`composite_${op.toLowerCase()}`), inputs, outputs, attrs), members, saved });
   }

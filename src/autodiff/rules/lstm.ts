@@ -76,7 +76,7 @@ function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 
 interface Reverse {
   A: Value; // dh -> dc factor: o·(1 - tanh(c)²)
   Bcat: Value; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients
-  f: Value; // forget gates: dc_{t-1} gets dc_t·f_t
+  f: Value | Value[]; // forget gates [T,B,H], or per step when the forward kept them so: dc_{t-1} gets dc_t·f_t
   dY: Value | null; // gradient from Y at every step [T,B,H]
   dYh: Value | null; // gradient from Y_h (last step) [1,B,H]
   dYc: Value | null; // gradient from Y_c (last cell state) [1,B,H]
@@ -86,7 +86,7 @@ interface Reverse {
  *  dh' = dG_t·R, dc' = dc·f_t. Returns dG [T,B,4H]. */
 function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zeros: () => Value): Value {
   if (T !== null) {
-    const As = steps(o, r.A, T), Bs = steps(o, r.Bcat, T), fs = steps(o, r.f, T);
+    const As = steps(o, r.A, T), Bs = steps(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : steps(o, r.f, T);
     const dYs = r.dY ? steps(o, r.dY, T) : null;
     const dG: Value[] = new Array(T);
     let dhCarry: Value | null = r.dYh, dcCarry: Value | null = r.dYc;
@@ -121,7 +121,8 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zero
   body.output(dGt);
   const dh0 = r.dYh ? o.squeeze(r.dYh, [0]) : zeros();
   const dc0 = r.dYc ? o.squeeze(r.dYc, [0]) : zeros();
-  const outs = scan(o.g, body, [dh0, dc0], [r.A, r.Bcat, r.f, ...(r.dY ? [r.dY] : [])], 1);
+  const f = Array.isArray(r.f) ? o.concat(r.f, 0) : r.f;
+  const outs = scan(o.g, body, [dh0, dc0], [r.A, r.Bcat, f, ...(r.dY ? [r.dY] : [])], 1);
   return outs[2]!;
 }
 
@@ -138,16 +139,17 @@ defineGrad('LSTM', (c) => {
   const Wm = o.squeeze(W, [0]); // [4H, F]
   const Rm = o.squeeze(R, [0]); // [4H, H]
   const saved = c.saved;
-  const Ys = saved ? saved.Ys! : o.squeeze(c.O(0), [1]); // [T, B, H]
+  const Ys = saved ? (saved.Ys as Value) : o.squeeze(c.O(0), [1]); // [T, B, H]
   const zeros = () => o.g.add('ConstantOfShape', [o.shape(Ys, 1)], {})[0]!; // [B, H], Scan's initial states
   const shiftDown = (v: Value) => o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
-  const XH = o.concat([X, shiftDown(Ys)], 2); // [T, B, F+H]
+  const Hprev = shiftDown(Ys); // [T, B, H]: h_{t-1}, zero at t = 0
 
   // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed here: the gates
   // by one product with [W R]ᵀ from [x_t, h_{t-1}] for all steps, the cells by their linear recurrence.
   let S: Value, g: Value;
   if (saved) ({ S, G: g } = saved as Record<'S' | 'G', Value>);
   else {
+    const XH = o.concat([X, Hprev], 2); // [T, B, F+H]
     let pre = o.matmul(XH, o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
     if (Bias) {
       const [wb, rb] = o.split(Bias, 1, [4 * H, 4 * H]);
@@ -158,8 +160,8 @@ defineGrad('LSTM', (c) => {
     g = o.tanh(gPre!);
   }
   const [i, og, f] = o.split(S, 2, [H, H, H]);
-  const C = saved ? saved.C! : cellStates(o, f!, o.mul(i!, g), T, zeros);
-  const tc = saved ? saved.TC! : o.tanh(C);
+  const C = saved ? (saved.C as Value) : cellStates(o, f!, o.mul(i!, g), T, zeros);
+  const tc = saved ? (saved.TC as Value) : o.tanh(C);
 
   // 3. Per-step factors, for all steps at once.
   const one = o.scalar(1);
@@ -171,15 +173,15 @@ defineGrad('LSTM', (c) => {
 
   // 4. The recurrence.
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
-  const dG = reverseRecurrence(o, { A, Bcat, f: f!, dY: GY ? o.squeeze(GY, [1]) : null, dYh: GYh, dYc: GYc }, Rm, T, zeros);
+  const dG = reverseRecurrence(o, { A, Bcat, f: (saved?.fs as Value[] | undefined) ?? f!, dY: GY ? o.squeeze(GY, [1]) : null, dYh: GYh, dYc: GYc }, Rm, T, zeros);
 
   // 5. Parameter and input gradients, batched over time and batch.
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
   if (c.needs(1) || c.needs(2)) {
-    const dWR = o.gemm(o.reshape(dG, [-1, 4 * H]), o.reshape(XH, [-1, F + H]), null, { transA: true }); // [4H, F+H]
-    const [dWm, dRm] = o.split(dWR, 1, [F, H]);
-    dW = o.unsqueeze(dWm!, [0]);
-    dR = o.unsqueeze(dRm!, [0]);
+    // One product each over all steps and rows: Σ_t dG_tᵀ·x_t and Σ_t dG_tᵀ·h_{t-1}.
+    const dG2 = o.reshape(dG, [-1, 4 * H]);
+    dW = o.unsqueeze(o.gemm(dG2, o.reshape(X, [-1, F]), null, { transA: true }), [0]);
+    dR = o.unsqueeze(o.gemm(dG2, o.reshape(Hprev, [-1, H]), null, { transA: true }), [0]);
   }
   if (Bias && c.needs(3)) {
     const dBs = o.reduceSum(dG, [0, 1], false); // [4H]: both bias halves get the same gradient

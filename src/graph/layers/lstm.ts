@@ -28,7 +28,7 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   // Input contributions of all steps in one product; only h·Rᵀ is left inside the recurrence.
   const pre = o.add(o.matmul(xTime, o.transpose(Wm, [1, 0])), o.add(wb!, rb!)); // [T, B, 4H]
   const pres = T === 1 ? [pre] : o.split(pre, 0, new Array<number>(T).fill(1));
-  const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [];
+  const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [];
   for (let t = 0; t < T; t++) {
     const z = t === 0 ? pres[0]! : o.add(pres[t]!, o.matmul(hs[t - 1]!, RmT));
     const [iofPre, gPre] = o.split(z, 2, [3 * H, H]);
@@ -39,13 +39,13 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
     const c = t === 0 ? ig : o.add(o.mul(f!, cs[t - 1]!), ig);
     const tc = o.tanh(c);
     hs.push(o.mul(og!, tc));
-    cs.push(c), ss.push(s), gs.push(g), tcs.push(tc);
+    cs.push(c), ss.push(s), gs.push(g), tcs.push(tc), fs.push(f!);
   }
   const cat = (vs: Value[]) => (vs.length === 1 ? vs[0]! : o.concat(vs, 0));
   const Ys = cat(hs);
   const Y = o.unsqueeze(Ys, [1]);
   const Yh = hs[T - 1]!;
-  o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, { Ys, S: cat(ss), G: cat(gs), C: cat(cs), TC: cat(tcs) });
+  o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, { Ys, S: cat(ss), G: cat(gs), C: cat(cs), TC: cat(tcs), fs });
   return { Y, Yh };
 }
 
