@@ -108,6 +108,18 @@ function forwardGraph(kind: 'op' | 'cell', B: number): Uint8Array {
   return serializeModel(g);
 }
 
+/** µs per `session.run`: `warmup` runs, then the median of 5 timed blocks of `perBlock` runs. */
+async function timeRuns(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>, warmup: number, perBlock: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await s.run(feeds);
+  const reps: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < perBlock; i++) await s.run(feeds);
+    reps.push(((performance.now() - t0) * 1000) / perBlock);
+  }
+  return median(reps);
+}
+
 async function forwardMicro(kind: 'op' | 'cell', B: number): Promise<number> {
   const s = await ort.InferenceSession.create(forwardGraph(kind, B), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const H = c.hidden;
@@ -117,15 +129,9 @@ async function forwardMicro(kind: 'op' | 'cell', B: number): Promise<number> {
     R: new ort.Tensor('float32', new Float32Array(4 * H * H).map((_, i) => 0.3 * Math.cos(i)), [1, 4 * H, H]),
     B: new ort.Tensor('float32', new Float32Array(8 * H).fill(0.1), [1, 8 * H]),
   };
-  for (let i = 0; i < 100; i++) await s.run(f);
-  const reps: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 200; i++) await s.run(f);
-    reps.push(((performance.now() - t0) * 1000) / 200);
-  }
+  const us = await timeRuns(s, f, 100, 200);
   await s.release();
-  return median(reps);
+  return us;
 }
 
 /** One forward+backward (training_model.onnx's interface) per run for each way of emitting the LSTM: µs per run
@@ -165,14 +171,7 @@ async function trainingVariants(): Promise<string[][]> {
         reference ??= grads;
         for (const [k, v] of Object.entries(grads)) v.forEach((x, i) => (diff = Math.max(diff, Math.abs(x - reference![k]![i]!))));
       }
-      for (let i = 0; i < 50; i++) await s.run(f);
-      const reps: number[] = [];
-      for (let r = 0; r < 5; r++) {
-        const t0 = performance.now();
-        for (let i = 0; i < 100; i++) await s.run(f);
-        reps.push(((performance.now() - t0) * 1000) / 100);
-      }
-      us.push(median(reps));
+      us.push(await timeRuns(s, f, 50, 100));
     }
     await s.release();
     rowsOut.push([name, String(g.nodes.length), ...us.map((u) => fmt(u)), fmt(us.reduce((a, b) => a + b, 0) / us.length), diff.toExponential(1)]);
@@ -214,14 +213,9 @@ async function timeTraining(g: Graph, cc: ModelConfig, B: number): Promise<numbe
   const t1 = performance.now();
   await s.run(f);
   const n = Math.max(3, Math.min(100, Math.round(100 / (performance.now() - t1)))); // ~0.1 s a block
-  const reps: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await s.run(f);
-    reps.push(((performance.now() - t0) * 1000) / n);
-  }
+  const us = await timeRuns(s, f, 0, n);
   await s.release();
-  return median(reps);
+  return us;
 }
 
 console.log('\n## The same comparison at other sizes, µs per forward+backward\n');
