@@ -5,10 +5,9 @@
 //   'plain'     the forward unrolled into standard ops with no LSTM rule at all: the generic autodiff
 //               differentiates every node (a per-step backward, nothing batched over time).
 // Same math, parameter names and layout (gate blocks i, o, f, c; B = input biases then recurrent biases).
-import { gradients } from '../../src/autodiff/backward.ts';
+import { trainingGraph } from '../../src/artifacts/training.ts';
 import { Graph } from '../../src/graph/graph.ts';
-import { loss } from '../../src/graph/losses.ts';
-import { forecaster, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
+import { forecaster, type ModelConfig } from '../../src/graph/model.ts';
 import { linear } from '../../src/graph/layers/linear.ts';
 import type { LstmParams } from '../../src/graph/layers/lstm.ts';
 import { Ops } from '../../src/graph/ops.ts';
@@ -40,21 +39,10 @@ export function plainLstm(o: Ops, xTime: Value, p: LstmParams, hidden: number, s
 
 /** training_model.onnx's interface (x, target, parameters -> loss, <name>_grad) with the LSTM emitted as `v`. */
 export function trainingGraphVariant(c: ModelConfig, v: LstmVariant): Graph {
-  const g = new Graph(`training_${v}`);
-  const o = new Ops(g);
-  const x = g.input('x', 'float32', ['batch', c.window, c.features]);
-  const target = g.input('target', 'float32', ['batch', c.outputs]);
-  const params = new Map(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
-  const p = (n: string) => params.get(n)!;
-  let y: Value;
-  if (v === 'plain') {
-    if (c.layers !== 1 || c.dense.length) throw new Error("the 'plain' variant has one LSTM layer and no extra dense layers");
+  if (v !== 'plain') return trainingGraph(c, 'mse', (o, x, p) => forecaster(o, x, c, p, undefined, v === 'op' ? 'op' : 'unrolled'));
+  if (c.layers !== 1 || c.dense.length) throw new Error("the 'plain' variant has one LSTM layer and no extra dense layers");
+  return trainingGraph(c, 'mse', (o, x, p) => {
     const h = plainLstm(o, o.transpose(x, [1, 0, 2]), { W: p('lstm.W'), R: p('lstm.R'), B: p('lstm.B') }, c.hidden, c.window);
-    y = linear(o, o.relu(h), { weight: p('fc.weight'), bias: p('fc.bias') });
-  } else y = forecaster(o, x, c, p, undefined, v === 'op' ? 'op' : 'unrolled');
-  const l = loss(o, 'mse', y, target, 'loss');
-  g.output(l);
-  const grads = gradients(g, l, [...params.values()]);
-  for (const [name, val] of params) g.output(grads.get(val)!, `${name}_grad`);
-  return g;
+    return linear(o, o.relu(h), { weight: p('fc.weight'), bias: p('fc.bias') });
+  });
 }

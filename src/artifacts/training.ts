@@ -7,26 +7,34 @@ import { forecaster, parameterSpecs, type ModelConfig } from '../graph/model.ts'
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
 
-export function trainingGraph(c: ModelConfig, lossKind: LossName = 'mse'): Graph {
-  const g = new Graph('ingraph_training');
-  const o = new Ops(g);
+/** The inputs both graphs take: x [batch, window, features], target [batch, outputs], then every parameter. */
+function modelInputs(g: Graph, c: ModelConfig): { x: Value; target: Value; params: Map<string, Value> } {
   const x = g.input('x', 'float32', ['batch', c.window, c.features]);
   const target = g.input('target', 'float32', ['batch', c.outputs]);
-  const params = new Map(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
-  const y = forecaster(o, x, c, (n) => params.get(n)!);
+  const params = new Map<string, Value>(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
+  return { x, target, params };
+}
+
+/** A forward pass x -> y from parameter values; the forecaster unless another is given (benchmarks compare forms). */
+export type Forward = (o: Ops, x: Value, param: (name: string) => Value) => Value;
+
+export function trainingGraph(c: ModelConfig, lossKind: LossName = 'mse', forward?: Forward): Graph {
+  const g = new Graph('ingraph_training');
+  const o = new Ops(g);
+  const { x, target, params } = modelInputs(g, c);
+  const p = (n: string) => params.get(n)!;
+  const y = forward ? forward(o, x, p) : forecaster(o, x, c, p);
   const l = loss(o, lossKind, y, target, 'loss');
   g.output(l);
   const grads = gradients(g, l, [...params.values()]);
-  for (const [name, p] of params) g.output(grads.get(p)!, `${name}_grad`);
+  for (const [name, v] of params) g.output(grads.get(v)!, `${name}_grad`);
   return g;
 }
 
 export function evalGraph(c: ModelConfig, lossKind: LossName = 'mse'): Graph {
   const g = new Graph('ingraph_eval');
   const o = new Ops(g);
-  const x = g.input('x', 'float32', ['batch', c.window, c.features]);
-  const target = g.input('target', 'float32', ['batch', c.outputs]);
-  const params = new Map<string, Value>(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
+  const { x, target, params } = modelInputs(g, c);
   const y = forecaster(o, x, c, (n) => params.get(n)!, 'y');
   g.output(loss(o, lossKind, y, target, 'loss'));
   g.output(y);

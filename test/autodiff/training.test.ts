@@ -12,6 +12,16 @@ import { initParameters, parameterSpecs, type ModelConfig } from '../../src/grap
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { Tensor } from '../../src/onnx/tensor.ts';
 import { checkGradients, FD_EPS, GRAD_ABS, GRAD_REL, runOrt } from '../helpers/gradcheck.ts';
+
+/** The feeds training_model.onnx and eval_model.onnx take: x, target, then every parameter by name. */
+function modelFeeds(c: ModelConfig, batch: number, x: Float32Array, target: Float32Array, params: Map<string, Tensor>): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {
+    x: new ort.Tensor('float32', x, [batch, c.window, c.features]),
+    target: new ort.Tensor('float32', target, [batch, c.outputs]),
+  };
+  for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+  return feeds;
+}
 import { forecasterForward } from '../helpers/reference.ts';
 
 for (const kind of ['mse', 'l1', 'huber'] as LossName[]) {
@@ -59,12 +69,7 @@ for (const { name, c, mode } of configs) {
     const params = initParameters(c, 11);
     const x = randomArray(1, 'x', batch * c.window * c.features);
     const target = randomArray(1, 'target', batch * c.outputs);
-    const feeds: Record<string, ort.Tensor> = {
-      x: new ort.Tensor('float32', x, [batch, c.window, c.features]),
-      target: new ort.Tensor('float32', target, [batch, c.outputs]),
-    };
-    for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
-    const r = await runOrt(bytes, feeds);
+    const r = await runOrt(bytes, modelFeeds(c, batch, x, target, params));
 
     const lossOf = (p: Map<string, Tensor>) => mse(forecasterForward(c, p, x, batch), target);
     const ref = lossOf(params);
@@ -107,12 +112,7 @@ test('eval_model: loss and y match the float64 reference', async () => {
   const params = initParameters(c, 4);
   const x = randomArray(2, 'x', batch * c.window);
   const target = randomArray(2, 'target', batch);
-  const feeds: Record<string, ort.Tensor> = {
-    x: new ort.Tensor('float32', x, [batch, c.window, c.features]),
-    target: new ort.Tensor('float32', target, [batch, c.outputs]),
-  };
-  for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
-  const r = await runOrt(serializeModel(evalModelGraph(c)), feeds);
+  const r = await runOrt(serializeModel(evalModelGraph(c)), modelFeeds(c, batch, x, target, params));
   const y = forecasterForward(c, params, x, batch);
   // float32 forward vs float64 reference: the same 1e-5 bound as model.onnx (test/graph/inference.test.ts).
   (r.y!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-5, `y[${i}] ${v} vs ${y[i]}`));
