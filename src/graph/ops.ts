@@ -37,10 +37,7 @@ export class Ops {
   tanh(a: Value, name?: string) { return this.one('Tanh', [a], {}, name); }
   sigmoid(a: Value, name?: string) { return this.one('Sigmoid', [a], {}, name); }
   identity(a: Value, name?: string) { return this.one('Identity', [a], {}, name); }
-  min(a: Value, b: Value) { return this.one('Min', [a, b]); }
-  max(a: Value, b: Value) { return this.one('Max', [a, b]); }
   less(a: Value, b: Value) { return this.one('Less', [a, b]); }
-  greater(a: Value, b: Value) { return this.one('Greater', [a, b]); }
   where(c: Value, a: Value, b: Value) { return this.one('Where', [c, a, b]); }
   cast(a: Value, to: 'float32' | 'int64') { return this.one('Cast', [a], { to: attr.int(to === 'float32' ? 1 : 7) }); }
   matmul(a: Value, b: Value, name?: string) { return this.one('MatMul', [a, b], {}, name); }
