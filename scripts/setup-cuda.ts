@@ -10,14 +10,13 @@ import { promisify } from 'node:util';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError, reportAndExit } from '../src/cli/errors.ts';
+import { CUDA_PROVIDER_PACKAGE, ONNXRUNTIME_VERSION } from '../src/onnx/versions.ts';
 import { PROVIDER_FILES, packageVersion, providerDir, unsupportedPlatform } from '../src/train/cuda.ts';
 
 const exec = promisify(execFile);
 
 // The provider must be built from exactly the ONNX Runtime version onnxruntime-node ships.
-const PROVIDER_PACKAGES: Record<string, string> = {
-  '1.29.0': 'com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9',
-};
+const PROVIDER_PACKAGES: Record<string, string> = { [ONNXRUNTIME_VERSION]: CUDA_PROVIDER_PACKAGE };
 const PACKED_DIR = 'package/Plugins/Linux/x64';
 
 /** The npm package holding the CUDA provider for onnxruntime-node `ortVersion`. */

@@ -10,15 +10,16 @@ export { forecaster, initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelC
 export { loss, type LossName } from './graph/losses.ts';
 
 export { gradients } from './autodiff/backward.ts';
-export { defineGrad, gradRule, registeredOps, type GradContext, type GradRule } from './autodiff/registry.ts';
-export { setRecurrenceMode, type RecurrenceMode } from './autodiff/rules/lstm.ts';
+export { defineGrad, gradRule, registeredOps, type GradContext, type GradOptions, type GradRule, type RecurrenceMode } from './autodiff/registry.ts';
 
 export { adam, sgd, makeOptimizer, type Optimizer, type OptimizerName } from './optim/index.ts';
 
 export { inferenceGraph } from './artifacts/inference.ts';
 export { trainingGraph, evalGraph } from './artifacts/training.ts';
 export { optimizerGraph } from './artifacts/optimizer.ts';
-export { trainStepGraph, flatLayout, type FlatEntry } from './artifacts/train-step.ts';
+export { trainStepGraph, flatLayout, TRAIN_STEP, type GraphChoices } from './artifacts/train-step.ts';
+export { FlatLayout, type FlatEntry } from './artifacts/flat-layout.ts';
+export { TrainStepEngine, NonFiniteError, EpochNonFiniteError, specOf, type EngineSpec, type EngineState, type OrtModule, type Snapshot } from './engine/engine.ts';
 export { buildArtifacts, type ArtifactSpec } from './artifacts/build.ts';
 export { FILES, makeManifest, parseManifest, type Manifest, type DataInfo } from './artifacts/manifest.ts';
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_VERSION, type CheckpointState } from './artifacts/checkpoint.ts';

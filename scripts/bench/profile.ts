@@ -7,15 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../../src/graph/graph.ts';
-import { lstm } from '../../src/graph/layers/lstm.ts';
+import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { defaultLstmForward, flatLayout } from '../../src/artifacts/train-step.ts';
-import { setRecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import { Rng } from '../../src/data/rng.ts';
+import type { Examples } from '../../src/data/windows.ts';
+import { TrainStepEngine } from '../../src/engine/engine.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
+import { makeOptimizer } from '../../src/optim/index.ts';
 import { fmt, markdownTable } from './format.ts';
 import { median } from './stats.ts';
-import { plainLstm, trainingGraphVariant, type LstmVariant } from './lstm-variants.ts';
+import { trainingGraphVariant, type LstmVariant } from './lstm-variants.ts';
 import { trainStepBytes } from './step-loop.ts';
 import { modelConfig, TUTORIAL } from './workload.ts';
 
@@ -36,19 +39,16 @@ const stepsPerRun = sizes.length;
 
 const f32 = (n: number, fill = 0) => new Float32Array(n).fill(fill);
 const data = {
-  params: f32(P).map((_, i) => 0.3 * Math.sin(i)), zeros: f32(P), lr: f32(1, 1e-4),
+  params: f32(P).map((_, i) => 0.3 * Math.sin(i)),
   x: f32(rows * c.window).map((_, i) => Math.sin(i / 57)), y: f32(rows).map((_, i) => Math.sin(i / 57)),
 };
+const examples: Examples = { x: data.x, y: data.y, count: rows, window: c.window, features: 1, outputs: 1 };
+const batches = [Int32Array.from({ length: 256 }, (_, i) => i), Int32Array.from({ length: 104 }, (_, i) => 256 + i)];
 
-/** Fresh tensors over fixed buffers, as the trainer makes them each run. */
-function feeds(): Record<string, ort.Tensor> {
-  return {
-    params: new ort.Tensor('float32', data.params, [P]),
-    exp_avg: new ort.Tensor('float32', data.zeros, [P]), exp_avg_sq: new ort.Tensor('float32', data.zeros, [P]),
-    step: new ort.Tensor('int64', new BigInt64Array([1n]), [1]), learning_rate: new ort.Tensor('float32', data.lr, [1]),
-    x: new ort.Tensor('float32', data.x, [rows, c.window, 1]), target: new ort.Tensor('float32', data.y, [rows, 1]),
-    offsets: new ort.Tensor('int64', BigInt64Array.from([0, 256, 360].map(BigInt)), [3]),
-  };
+/** The library's engine on a session made with `options` (profiling or not), from the same start each time. */
+function engineOn(s: ort.InferenceSession): TrainStepEngine {
+  const spec = { layout: flatLayout(c), stateNames: makeOptimizer('adam').stateNames, window: c.window, features: 1, outputs: 1 };
+  return new TrainStepEngine(ort, s, spec, { params: data.params, rng: new Rng(0).state });
 }
 
 /** Per-op kernel µs per optimizer step, from ONNX Runtime's profile of `runs` runs (Loop, the wrapper, left out). */
@@ -57,8 +57,8 @@ async function opProfile(): Promise<{ byOp: [string, { n: number; us: number }][
   const s = await ort.InferenceSession.create(trainStepBytes(c, 'auto', forward), {
     intraOpNumThreads: 1, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: join(dir, 'p'),
   });
-  const f = feeds();
-  for (let i = 0; i < runs; i++) await s.run(f);
+  const engine = engineOn(s);
+  for (let i = 0; i < runs; i++) await engine.run(examples, batches, 1e-4);
   s.endProfiling();
   await s.release();
   const file = readdirSync(dir).map((n) => join(dir, n))[0]!;
@@ -78,22 +78,16 @@ async function opProfile(): Promise<{ byOp: [string, { n: number; us: number }][
   return { byOp, kernelUs: byOp.reduce((a, [, v]) => a + v.us, 0) };
 }
 
-/** Unprofiled: ms per step of whole runs, and the share spent outside session.run (building feeds). */
-async function wallSplit(): Promise<{ msPerStep: number; feedUsPerRun: number; runUsPerRun: number }> {
+/** Unprofiled: ms per step of whole runs through the engine (packing the batches included). */
+async function wallTime(): Promise<{ msPerStep: number; runUsPerRun: number }> {
   const s = await ort.InferenceSession.create(trainStepBytes(c, 'auto', forward), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  let f = feeds();
-  for (let i = 0; i < 50; i++) await s.run(f);
-  let feedMs = 0, runMs = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f = feeds(); // what the trainer does per run: fresh tensors over its buffers
-    const t1 = performance.now();
-    await s.run(f);
-    runMs += performance.now() - t1;
-    feedMs += t1 - t0;
-  }
+  const engine = engineOn(s);
+  for (let i = 0; i < 50; i++) await engine.run(examples, batches, 1e-4);
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) await engine.run(examples, batches, 1e-4);
+  const ms = performance.now() - t0;
   await s.release();
-  return { msPerStep: (feedMs + runMs) / runs / stepsPerRun, feedUsPerRun: (feedMs * 1000) / runs, runUsPerRun: (runMs * 1000) / runs };
+  return { msPerStep: ms / runs / stepsPerRun, runUsPerRun: (ms * 1000) / runs };
 }
 
 /** The forward LSTM alone: ONNX's LSTM op against the same cell as plain ops (lstm-variants.ts). */
@@ -103,7 +97,7 @@ function forwardGraph(kind: 'op' | 'cell', B: number): Uint8Array {
   const o = new Ops(g);
   const x = g.input('x', 'float32', [T, B, 1]);
   const p = { W: g.input('W', 'float32', [1, 4 * H, 1]), R: g.input('R', 'float32', [1, 4 * H, H]), B: g.input('B', 'float32', [1, 8 * H]) };
-  const h = kind === 'op' ? o.squeeze(lstm(o, x, p, H).Yh, [0]) : plainLstm(o, x, p, H, T);
+  const h = o.squeeze(kind === 'op' ? lstm(o, x, p, H).Yh : lstmUnrolled(o, x, p, H).Yh, [0]);
   g.output(o.identity(h), 'h');
   return serializeModel(g);
 }
@@ -137,16 +131,9 @@ async function forwardMicro(kind: 'op' | 'cell', B: number): Promise<number> {
 /** One forward+backward (training_model.onnx's interface) per run for each way of emitting the LSTM: µs per run
  *  at the tutorial's two batch sizes, and the largest gradient difference from the first variant. */
 async function trainingVariants(): Promise<string[][]> {
-  const withScan = (v: LstmVariant) => () => {
-    const before = setRecurrenceMode('scan');
-    try {
-      return trainingGraphVariant(c, v);
-    } finally {
-      setRecurrenceMode(before);
-    }
-  };
+  const withScan = (v: LstmVariant) => () => trainingGraphVariant(c, v, 'scan');
   const variants: [string, () => Graph][] = [
-    ['LSTM op; rule recomputes gates, unrolled backward (train step before 7da0a92)', () => trainingGraphVariant(c, 'op')],
+    ['LSTM op; rule recomputes gates, unrolled backward', () => trainingGraphVariant(c, 'op')],
     ['LSTM op; rule recomputes gates, Scan backward', withScan('op')],
     ['unrolled forward as composite; rule reuses its gates, unrolled backward (train step now)', () => trainingGraphVariant(c, 'composite')],
     ['unrolled forward as composite; Scan backward', withScan('composite')],
@@ -180,7 +167,7 @@ async function trainingVariants(): Promise<string[][]> {
 }
 
 const prof = await opProfile();
-const wall = await wallSplit();
+const wall = await wallTime();
 console.log(`## ONNX Runtime profile: tutorial train step, LSTM forward '${forward ?? defaultLstmForward(c)}' (hidden ${c.hidden}, window ${c.window}, batches 256 + 104 per run, ${runs} runs)\n`);
 const shown = prof.byOp.slice(0, 14);
 const rest = prof.byOp.slice(14).reduce((a, [, v]) => ({ n: a.n + v.n, us: a.us + v.us }), { n: 0, us: 0 });
@@ -189,8 +176,7 @@ console.log(markdownTable(['op', 'nodes per step', 'kernel µs per step', 'share
   [`${prof.byOp.length - shown.length} other op types`, fmt(rest.n, 3), fmt(rest.us, 3), `${((100 * rest.us) / prof.kernelUs).toFixed(1)}%`],
   ['all kernels (profiled)', fmt(prof.byOp.reduce((a, [, v]) => a + v.n, 0), 3), fmt(prof.kernelUs, 3), '100%'],
 ]));
-console.log(`\nUnprofiled, same runs: ${fmt(wall.msPerStep * 1000)} µs per step; per run (2 steps) ${fmt(wall.runUsPerRun)} µs in session.run, ` +
-  `${fmt(wall.feedUsPerRun)} µs building feeds in Node.\n`);
+console.log(`\nUnprofiled, same runs through the engine: ${fmt(wall.msPerStep * 1000)} µs per step; ${fmt(wall.runUsPerRun)} µs per run (2 steps).\n`);
 console.log('## Forward LSTM alone (hidden 5, window 10), µs per session.run\n');
 const fw: string[][] = [];
 for (const B of [256, 104]) {

@@ -32,7 +32,7 @@ export function trainSteps(model: tf.Sequential, w: Workload, d: WorkloadData, b
   const isBias = (name: string) => /lstm.*\/bias$/i.test(name);
   let last = NaN;
   for (const rows of batches) {
-    const b = gather(d.trainX, d.trainY, w.window, rows);
+    const b = gather(d, rows);
     const xb = tf.tensor3d(b.x, [b.y.length, w.window, 1]);
     const yb = tf.tensor2d(b.y, [b.y.length, 1]);
     const f = () => tf.losses.meanSquaredError(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar;

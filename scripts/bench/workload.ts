@@ -2,9 +2,9 @@
 // order, built with the library's own data functions and the shuffle stream the trainer uses.
 import { epochBatches } from '../../src/data/batches.ts';
 import { Rng } from '../../src/data/rng.ts';
-import { tutorialSeries } from '../../src/data/series.ts';
-import { chronologicalSplit } from '../../src/data/split.ts';
-import { makeWindows } from '../../src/data/windows.ts';
+import { tutorialSeries, TUTORIAL_TRAIN_ROWS } from '../../src/data/series.ts';
+import { seriesSplit, type Split } from '../../src/data/split.ts';
+import { gatherRows, makeWindows, type Windows } from '../../src/data/windows.ts';
 import { initParameters, type ModelConfig } from '../../src/graph/model.ts';
 import { PRESETS } from '../../src/train/presets.ts';
 
@@ -19,12 +19,14 @@ export interface Workload {
 
 const t = PRESETS.tutorial;
 export const TUTORIAL: Workload = { hidden: t.hidden, window: t.window, batchSize: t.batchSize, epochs: t.epochs, lr: t.lr, seed: t.seed };
-/** The tutorial splits its 710 windows 360 train / 350 test. */
-export const TUTORIAL_TRAIN_ROWS = 360;
+export { TUTORIAL_TRAIN_ROWS };
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
 export interface WorkloadData {
   window: number;
+  /** All windows and their split, as train() sees them; the arrays below are copies of the two parts. */
+  windows: Windows;
+  split: Split;
   /** [rows, window] row-major, and [rows]. */
   trainX: Float32Array;
   trainY: Float32Array;
@@ -40,10 +42,10 @@ export function modelConfig(w: Workload): ModelConfig {
 
 export function workloadData(w: Workload): WorkloadData {
   const win = makeWindows(tutorialSeries(w.seed), { window: w.window });
-  const split = chronologicalSplit(win.count, { train: TUTORIAL_TRAIN_ROWS });
+  const split = seriesSplit(win.count, true);
   const rows = ([a, b]: [number, number]) => ({ x: win.x.slice(a * w.window, b * w.window), y: win.y.slice(a, b), n: b - a });
   const tr = rows(split.train), te = rows(split.test);
-  return { window: w.window, trainX: tr.x, trainY: tr.y, testX: te.x, testY: te.y, trainRows: tr.n, testRows: te.n };
+  return { window: w.window, windows: win, split, trainX: tr.x, trainY: tr.y, testX: te.x, testY: te.y, trainRows: tr.n, testRows: te.n };
 }
 
 /** Every epoch's batches (row indices into the training rows), exactly as train() draws them. */
@@ -57,13 +59,9 @@ export function initialWeights(w: Workload): Map<string, Float32Array> {
   return new Map([...initParameters(modelConfig(w), w.seed)].map(([n, t]) => [n, t.data as Float32Array]));
 }
 
-/** Rows of [n, window] x and [n] y gathered into contiguous arrays. */
-export function gather(x: Float32Array, y: Float32Array, window: number, rows: ArrayLike<number>): { x: Float32Array; y: Float32Array } {
-  const gx = new Float32Array(rows.length * window), gy = new Float32Array(rows.length);
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!;
-    gx.set(x.subarray(r * window, (r + 1) * window), k * window);
-    gy[k] = y[r]!;
-  }
-  return { x: gx, y: gy };
+/** Training rows (numbered from the split's start) gathered into contiguous x [n, window] and y [n]. */
+export function gather(d: WorkloadData, rows: ArrayLike<number>): { x: Float32Array; y: Float32Array } {
+  const x = new Float32Array(rows.length * d.window), y = new Float32Array(rows.length);
+  gatherRows(d.windows, Array.from(rows, (r) => r + d.split.train[0]), x, y);
+  return { x, y };
 }

@@ -1,6 +1,6 @@
 // The artifact set as bytes: model.onnx, training_model.onnx, eval_model.onnx, optimizer_model.onnx and
 // train_step.onnx, plus the manifest that describes them. Pure: writing them is the Node side's job.
-import { setRecurrenceMode, type RecurrenceMode } from '../autodiff/rules/lstm.ts';
+import type { RecurrenceMode } from '../autodiff/registry.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
 import type { LstmForward, ModelConfig } from '../graph/model.ts';
@@ -30,18 +30,14 @@ export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Ar
   const loss = s.loss ?? 'mse';
   const recurrence = s.recurrence ?? 'auto';
   const lstmForward = s.lstmForward ?? defaultLstmForward(s.config);
-  const before = setRecurrenceMode(recurrence);
-  try {
-    const files: Record<string, Uint8Array> = {
-      [FILES.model]: serializeModel(inferenceGraph(s.config, s.params, s.normalization ?? null)),
-      [FILES.training]: serializeModel(trainingGraph(s.config, loss)),
-      [FILES.eval]: serializeModel(evalGraph(s.config, loss)),
-      [FILES.optimizer]: serializeModel(optimizerGraph(s.config, s.optimizer)),
-      [FILES.trainStep]: serializeModel(trainStepGraph(s.config, s.optimizer, loss, lstmForward)),
-    };
-    const manifest = makeManifest({ config: s.config, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, lstmForward, data: s.data ?? null });
-    return { files, manifest };
-  } finally {
-    setRecurrenceMode(before);
-  }
+  const choices = { loss, recurrence, lstmForward };
+  const files: Record<string, Uint8Array> = {
+    [FILES.model]: serializeModel(inferenceGraph(s.config, s.params, s.normalization ?? null)),
+    [FILES.training]: serializeModel(trainingGraph(s.config, choices)),
+    [FILES.eval]: serializeModel(evalGraph(s.config, choices)),
+    [FILES.optimizer]: serializeModel(optimizerGraph(s.config, s.optimizer)),
+    [FILES.trainStep]: serializeModel(trainStepGraph(s.config, s.optimizer, choices)),
+  };
+  const manifest = makeManifest({ config: s.config, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, lstmForward, data: s.data ?? null });
+  return { files, manifest };
 }

@@ -2,7 +2,7 @@
 import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
 import type { LstmForward, ModelConfig } from '../graph/model.ts';
-import { IR_VERSION, OPSET } from '../onnx/serialize.ts';
+import { INGRAPH_VERSION, IR_VERSION, ONNXRUNTIME_VERSION, OPSET, PRODUCER } from '../onnx/versions.ts';
 import type { Optimizer, OptimizerName } from '../optim/optimizer.ts';
 import { flatLayout } from './train-step.ts';
 
@@ -55,10 +55,10 @@ export function makeManifest(a: {
   return {
     format: 'ingraph-manifest',
     version: 1,
-    producer: 'ingraph 0.1.0',
+    producer: `${PRODUCER} ${INGRAPH_VERSION}`,
     opset: OPSET,
     ir_version: IR_VERSION,
-    onnxruntime: '1.29.0',
+    onnxruntime: ONNXRUNTIME_VERSION,
     config: a.config,
     seed: a.seed,
     parameters: flatLayout(a.config).entries.map((e) => ({ ...e, dtype: 'float32' as const })),
@@ -81,5 +81,58 @@ export function parseManifest(text: string, source: string): Manifest {
   }
   if (m.format !== 'ingraph-manifest') throw new Error(`${source}: not an ingraph manifest`);
   if (m.version !== 1) throw new Error(`${source}: manifest version ${m.version} is not supported (this ingraph reads version 1)`);
+  return m;
+}
+
+/** What a viewer can use of a manifest that may be old or hand-edited: each field kept only when well-typed. */
+export interface LenientManifest {
+  config?: ModelConfig;
+  parameters?: { name: string; dims: number[]; dtype?: string }[];
+  files?: Partial<Record<keyof typeof FILES, string>>;
+  optimizer?: { name?: string; state?: string[]; lr?: number };
+  data?: Partial<Pick<DataInfo, 'source' | 'seed' | 'window' | 'horizon' | 'split'>> & { normalization?: Normalizer | null };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const isRange = (r: unknown): r is [number, number] => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger);
+
+/** The lenient reading: only "format" must be right; every other field is kept when it has the right type. */
+export function parseManifestLenient(text: string, source: string = FILES.manifest): LenientManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: not JSON (${(e as Error).message})`);
+  }
+  if (!isObject(raw) || raw.format !== 'ingraph-manifest') throw new Error(`${source}: not an ingraph manifest (no "format": "ingraph-manifest")`);
+  const m: LenientManifest = {};
+  if (isObject(raw.config)) m.config = raw.config as unknown as ModelConfig;
+  if (Array.isArray(raw.parameters) && raw.parameters.every((p) => isObject(p) && typeof p.name === 'string' && Array.isArray(p.dims) && p.dims.every(Number.isInteger))) {
+    m.parameters = raw.parameters as { name: string; dims: number[] }[];
+  }
+  if (isObject(raw.files)) m.files = raw.files as LenientManifest['files'];
+  if (isObject(raw.optimizer)) {
+    const o = raw.optimizer;
+    m.optimizer = {
+      ...(typeof o.name === 'string' ? { name: o.name } : {}),
+      ...(Array.isArray(o.state) && o.state.every((n) => typeof n === 'string') ? { state: o.state as string[] } : {}),
+      ...(typeof o.lr === 'number' ? { lr: o.lr } : {}),
+    };
+  }
+  if (isObject(raw.data)) {
+    const d = raw.data;
+    const data: NonNullable<LenientManifest['data']> = {};
+    if (typeof d.source === 'string') data.source = d.source;
+    for (const k of ['seed', 'window', 'horizon'] as const) if (Number.isInteger(d[k])) data[k] = d[k] as number;
+    if (isObject(d.split) && isRange(d.split.train) && isRange(d.split.test)) data.split = { train: d.split.train, test: d.split.test };
+    // The trainer writes normalization at the top level; data.normalization is read too.
+    const n = 'normalization' in d ? d.normalization : raw.normalization;
+    if (n === null) data.normalization = null;
+    else if (isObject(n) && typeof n.mean === 'number' && typeof n.std === 'number' && n.std > 0) data.normalization = { mean: n.mean, std: n.std };
+    m.data = data;
+  }
   return m;
 }

@@ -1,55 +1,67 @@
 // train_step.onnx, the graph the trainer runs: K optimizer steps in one run, as an ONNX Loop over K batches, so
 // parameters and optimizer state stay inside ONNX Runtime (on the GPU under CUDA) between steps. Parameters and
-// state travel as flat vectors: one tensor each to copy per run, and one optimizer update for all parameters.
-//   inputs:  params [P], <state> [P] for each optimizer state, step int64 [1] (1-based number of the first update),
-//            learning_rate [1], x [R, window, features], target [R, outputs], offsets int64 [K+1]
-//            (batch k is rows offsets[k] .. offsets[k+1] of x and target)
-//   outputs: params.out, <state>.out, losses [K]
+// state travel as flat vectors (flat-layout.ts): one tensor each to copy per run, one optimizer update for all.
+// TRAIN_STEP names its inputs and outputs; src/engine is the one driver of this calling convention.
 import { gradients } from '../autodiff/backward.ts';
+import type { RecurrenceMode } from '../autodiff/registry.ts';
 import { Graph } from '../graph/graph.ts';
 import { loss, type LossName } from '../graph/losses.ts';
+import { MAX_UNROLLED_WINDOW } from '../graph/layers/lstm.ts';
 import { forecaster, parameterSpecs, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
+import { FlatLayout } from './flat-layout.ts';
 
-export interface FlatEntry {
-  name: string;
-  dims: number[];
-  offset: number;
-  size: number;
+/** The calling convention of train_step.onnx:
+ *   inputs:  params [P], <state> [P] for each optimizer state, step int64 [1] (1-based number of the first update),
+ *            learning_rate [1], x [R, window, features], target [R, outputs], offsets int64 [K+1]
+ *            (batch k is rows offsets[k] .. offsets[k+1] of x and target)
+ *   outputs: params.out, <state>.out for each state, losses [K] (loss of each step, before its update),
+ *            params.l1 (Σ|params.out|: not finite when any parameter is not, so the last update is checked too) */
+export const TRAIN_STEP = {
+  params: 'params',
+  step: 'step',
+  lr: 'learning_rate',
+  x: 'x',
+  target: 'target',
+  offsets: 'offsets',
+  paramsOut: 'params.out',
+  losses: 'losses',
+  paramsL1: 'params.l1',
+  stateOut: (state: string) => `${state}.out`,
+} as const;
+
+/** The model's parameters in manifest order. */
+export function flatLayout(c: ModelConfig): FlatLayout {
+  return new FlatLayout(parameterSpecs(c));
 }
-
-/** Where each parameter lives in the flat vector: manifest order, row-major. */
-export function flatLayout(c: ModelConfig): { entries: FlatEntry[]; total: number } {
-  let offset = 0;
-  const entries = parameterSpecs(c).map((s) => {
-    const size = s.dims.reduce((a, b) => a * b, 1);
-    const e = { name: s.name, dims: s.dims, offset, size };
-    offset += size;
-    return e;
-  });
-  return { entries, total: offset };
-}
-
-/** The unrolled LSTM forward pass is the default for windows up to this length (it measured faster: docs/perf.md). */
-export const UNROLL_FORWARD_LIMIT = 64;
 
 export function defaultLstmForward(c: ModelConfig): LstmForward {
-  return c.window <= UNROLL_FORWARD_LIMIT ? 'unrolled' : 'op';
+  return c.window <= MAX_UNROLLED_WINDOW ? 'unrolled' : 'op';
 }
 
-export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossName = 'mse', lstmForward: LstmForward = defaultLstmForward(c)): Graph {
+export interface GraphChoices {
+  loss?: LossName;
+  /** The LSTM backward's recurrence form. */
+  recurrence?: RecurrenceMode;
+  /** The LSTM forward's form (default: unrolled for windows up to MAX_UNROLLED_WINDOW, else the LSTM op). */
+  lstmForward?: LstmForward;
+}
+
+export function trainStepGraph(c: ModelConfig, opt: Optimizer, choices: GraphChoices = {}): Graph {
+  const lossKind = choices.loss ?? 'mse';
+  const lstmForward = choices.lstmForward ?? defaultLstmForward(c);
   const g = new Graph('ingraph_train_step');
   const o = new Ops(g);
   const { entries, total: P } = flatLayout(c);
-  const params = g.input('params', 'float32', [P]);
+  const params = g.input(TRAIN_STEP.params, 'float32', [P]);
   const states = opt.stateNames.map((n) => g.input(n, 'float32', [P]));
-  const step = g.input('step', 'int64', [1]);
-  const lr = g.input('learning_rate', 'float32', [1]);
-  const x = g.input('x', 'float32', ['rows', c.window, c.features]);
-  const target = g.input('target', 'float32', ['rows', c.outputs]);
-  const offsets = g.input('offsets', 'int64', ['batches_plus_one']);
+  const step = g.input(TRAIN_STEP.step, 'int64', [1]);
+  const lr = g.input(TRAIN_STEP.lr, 'float32', [1]);
+  const x = g.input(TRAIN_STEP.x, 'float32', ['rows', c.window, c.features]);
+  const target = g.input(TRAIN_STEP.target, 'float32', ['rows', c.outputs]);
+  const offsets = g.input(TRAIN_STEP.offsets, 'int64', ['batches_plus_one']);
 
   const body = g.subgraph('train_step_body');
   const b = new Ops(body);
@@ -70,7 +82,7 @@ export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossNam
   const named = new Map(entries.map((e, i) => [e.name, b.reshape(pieces[i]!, e.dims)]));
   const y = forecaster(b, xb, c, (n) => named.get(n)!, undefined, lstmForward);
   const l = loss(b, lossKind, y, tb);
-  const grads = gradients(body, l, [...named.values()]);
+  const grads = gradients(body, l, [...named.values()], { recurrence: choices.recurrence });
   const flatGrad = b.concat(entries.map((e) => b.reshape(grads.get(named.get(e.name)!)!, [-1])), 0);
 
   const t = b.cast(b.add(step, i0), 'float32');
@@ -89,8 +101,9 @@ export function trainStepGraph(c: ModelConfig, opt: Optimizer, lossKind: LossNam
       { dtype: 'float32', shape: ['batches'] },
     ],
   });
-  g.output(outs[0]!, 'params.out');
-  opt.stateNames.forEach((n, i) => g.output(outs[1 + i]!, `${n}.out`));
-  g.output(outs[outs.length - 1]!, 'losses');
+  g.output(outs[0]!, TRAIN_STEP.paramsOut);
+  opt.stateNames.forEach((n, i) => g.output(outs[1 + i]!, TRAIN_STEP.stateOut(n)));
+  g.output(outs[outs.length - 1]!, TRAIN_STEP.losses);
+  g.output(o.reduceSum(o.abs(outs[0]!), [0], false), TRAIN_STEP.paramsL1);
   return g;
 }

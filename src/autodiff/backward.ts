@@ -5,10 +5,17 @@ import type { Composite, Graph } from '../graph/graph.ts';
 import type { Node } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
-import { gradRule } from './registry.ts';
+import { DEFAULT_GRAD_OPTIONS, gradRule, type GradOptions } from './registry.ts';
 import './rules/index.ts';
 
-export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: Value): Map<Value, Value> {
+export interface GradientsOptions extends Partial<GradOptions> {
+  /** The loss's incoming gradient (default: 1). */
+  seed?: Value;
+}
+
+export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: GradientsOptions = {}): Map<Value, Value> {
+  const { seed, ...choices } = opts;
+  const options: GradOptions = { ...DEFAULT_GRAD_OPTIONS, ...choices };
   const o = new Ops(g);
   // The units to differentiate, in topological order: nodes, and each composite as one op in place of its members
   // (at its last member: its inputs exist before its first, everything using its outputs comes after its last).
@@ -61,7 +68,7 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], seed?: V
       const v = n.inputs[i];
       return !!v && fromParams.has(v) && toLoss.has(v);
     };
-    const grads = rule({ o, node: n, I: (i) => n.inputs[i]!, O: (i) => n.outputs[i]!, GO: (i) => GO[i] ?? null, needs, saved: saved.get(n) });
+    const grads = rule({ o, node: n, I: (i) => n.inputs[i]!, O: (i) => n.outputs[i]!, GO: (i) => GO[i] ?? null, needs, saved: saved.get(n), options });
     if (grads.length !== n.inputs.length) {
       throw new Error(`gradient rule for ${n.op} returned ${grads.length} gradients for ${n.inputs.length} inputs`);
     }

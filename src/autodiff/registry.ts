@@ -4,6 +4,17 @@ import type { Node } from '../graph/node.ts';
 import type { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
 
+/** How a recurrence's backward pass is emitted: a Scan (any window), unrolled (fixed window, fewer node launches),
+ *  or 'auto' (unrolled up to MAX_UNROLLED_WINDOW steps). */
+export type RecurrenceMode = 'scan' | 'unrolled' | 'auto';
+
+/** Choices that change what the backward pass emits; passed down from gradients() to every rule. */
+export interface GradOptions {
+  recurrence: RecurrenceMode;
+}
+
+export const DEFAULT_GRAD_OPTIONS: GradOptions = { recurrence: 'auto' };
+
 export interface GradContext {
   /** Emits into the graph being differentiated. */
   o: Ops;
@@ -15,6 +26,7 @@ export interface GradContext {
   needs(i: number): boolean;
   /** For a composite (an op unrolled into standard ops): intermediates its forward pass kept for the rule. */
   saved?: Record<string, Value | Value[]>;
+  options: GradOptions;
 }
 
 export type GradRule = (c: GradContext) => (Value | null)[];

@@ -1,7 +1,7 @@
 // `ingraph build-graph`: writes model.onnx (initial weights), the training artifacts and manifest.json.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { RecurrenceMode } from '../autodiff/rules/lstm.ts';
+import type { RecurrenceMode } from '../autodiff/registry.ts';
 import type { LossName } from '../graph/losses.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';

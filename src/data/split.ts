@@ -1,6 +1,10 @@
 // Chronological train/test split of window rows: the test rows follow the training rows, never mixed in.
 
 import { DataError } from './errors.ts';
+import { TUTORIAL_TRAIN_ROWS } from './series.ts';
+
+/** Share of a series' windows that trains, when the series is not the tutorial's. */
+export const TRAIN_FRACTION = 0.8;
 
 export type SplitSpec = { train: number } | { fraction: number };
 
@@ -28,4 +32,10 @@ export function chronologicalSplit(count: number, spec: SplitSpec): Split {
   }
   if (train > count) throw new DataError(`${train} training rows were asked for, but there are only ${count} rows`);
   return { train: [0, train], test: [train, count] };
+}
+
+/** The split every trainer and the viewer use: the tutorial's own for its series (when it has the rows), else the
+ *  first TRAIN_FRACTION of the windows. */
+export function seriesSplit(count: number, tutorial: boolean): Split {
+  return chronologicalSplit(count, tutorial && count > TUTORIAL_TRAIN_ROWS ? { train: TUTORIAL_TRAIN_ROWS } : { fraction: TRAIN_FRACTION });
 }

@@ -1,4 +1,5 @@
-// Sliding windows over a series, laid out as the LSTM's batch-first input [count, window, 1] and target [count, 1].
+// Sliding windows over a series, laid out as the LSTM's batch-first input [count, window, 1] and target [count, 1],
+// and the general form every trainer takes: examples with F input features and O outputs.
 
 import { DataError } from './errors.ts';
 
@@ -9,13 +10,32 @@ export interface WindowOptions {
   horizon?: number;
 }
 
-export interface Windows {
-  /** [count, window, 1], row-major. */
+/** Training examples: `count` rows of input x [window, features] and target y [outputs], row-major. */
+export interface Examples {
+  /** [count, window, features] */
   x: Float32Array;
-  /** [count, 1]. */
+  /** [count, outputs] */
   y: Float32Array;
   count: number;
   window: number;
+  features: number;
+  outputs: number;
+}
+
+/** One series' windows: one feature in, one value out. */
+export interface Windows extends Examples {
+  features: 1;
+  outputs: 1;
+}
+
+/** Rows `rows` of `ex` copied into contiguous x and y, starting at row `at` of those. */
+export function gatherRows(ex: Examples, rows: ArrayLike<number>, x: Float32Array, y: Float32Array, at = 0): void {
+  const xs = ex.window * ex.features, ys = ex.outputs;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    x.set(ex.x.subarray(r * xs, (r + 1) * xs), (at + k) * xs);
+    y.set(ex.y.subarray(r * ys, (r + 1) * ys), (at + k) * ys);
+  }
 }
 
 export interface WindowInputs {
@@ -39,7 +59,7 @@ export function makeWindows(series: ArrayLike<number>, opts: WindowOptions): Win
   const count = series.length - needed + 1;
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) y[i] = series[i + needed - 1]!;
-  return { x: fillInputs(series, window, count), y, count, window };
+  return { x: fillInputs(series, window, count), y, count, window, features: 1, outputs: 1 };
 }
 
 /**

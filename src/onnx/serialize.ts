@@ -9,11 +9,9 @@ import { encodeModel } from './codec.ts';
 import { onnx } from './proto.ts';
 import { tensorToProto } from './tensor-proto.ts';
 
-/** The opset every graph is emitted at: within 17-20, where ONNX Runtime's CUDA EP has Loop, Scan and LSTM. */
-export const OPSET = 18;
-/** IR version 8 is the newest that opset 18 needs, and the one onnx-proto's schema describes. */
-export const IR_VERSION = 8;
-export const PRODUCER = 'ingraph';
+import { INGRAPH_VERSION, IR_VERSION, OPSET, PRODUCER } from './versions.ts';
+
+export { IR_VERSION, OPSET, PRODUCER };
 
 function valueInfo(v: Value): T.IValueInfoProto {
   const dims = v.shape?.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {}));
@@ -63,7 +61,7 @@ export function modelProto(g: Graph, meta: ModelMeta = {}): T.IModelProto {
   return {
     irVersion: IR_VERSION,
     producerName: PRODUCER,
-    producerVersion: '0.1.0',
+    producerVersion: INGRAPH_VERSION,
     docString: meta.doc ?? '',
     opsetImport: [{ domain: '', version: OPSET }],
     metadataProps: Object.entries(meta.metadata ?? {}).sort().map(([key, value]) => ({ key, value })),

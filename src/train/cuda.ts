@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { onnx } from '../onnx/proto.ts';
+import { PRODUCER } from '../onnx/versions.ts';
 
 const exec = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -118,7 +119,7 @@ export function tinyModel(): Uint8Array {
   const vec = { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } };
   return onnx.ModelProto.encode({
     irVersion: 8,
-    producerName: 'ingraph',
+    producerName: PRODUCER,
     opsetImport: [{ domain: '', version: 17 }],
     graph: {
       name: 'probe',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { registeredOps } from '../../src/autodiff/registry.ts';
 import '../../src/autodiff/rules/index.ts';
 import { gradients } from '../../src/autodiff/backward.ts';
-import { setRecurrenceMode, type RecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Graph } from '../../src/graph/graph.ts';
@@ -308,12 +308,7 @@ test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
   const W = g.input('W', 'float32', [1, 4 * H, F]);
   const R = g.input('R', 'float32', [1, 4 * H, H]);
   const loss = o.reduceSum(lstm(o, X, { W, R, B: o.floats([1, 8 * H], new Array(8 * H).fill(0)) }, H).Yh, [0, 1, 2]);
-  const before = setRecurrenceMode('unrolled');
-  try {
-    assert.throws(() => gradients(g, loss, [W, R]), /unrolled mode needs a fixed window/);
-  } finally {
-    setRecurrenceMode(before);
-  }
+  assert.throws(() => gradients(g, loss, [W, R], { recurrence: 'unrolled' }), /unrolled mode needs a fixed window/);
 });
 
 test('unsupported forms fail clearly instead of giving a wrong gradient', () => {

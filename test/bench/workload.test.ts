@@ -45,7 +45,7 @@ test('TensorFlow.js computes the same gradients as ingraph from the same weights
   await tf.setBackend('cpu');
   const d = workloadData(w);
   const init = initialWeights(w);
-  const b = gather(d.trainX, d.trainY, w.window, batchOrder(w, d.trainRows, 1)[0]![0]!);
+  const b = gather(d, batchOrder(w, d.trainRows, 1)[0]![0]!);
   const n = b.y.length;
   const s = await ort.InferenceSession.create(serializeModel(trainingGraph(modelConfig(w))));
   const feeds: Record<string, ort.Tensor> = {

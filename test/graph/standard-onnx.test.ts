@@ -9,7 +9,6 @@ import { inferenceGraph } from '../../src/artifacts/inference.ts';
 import { optimizerGraph } from '../../src/artifacts/optimizer.ts';
 import { trainStepGraph } from '../../src/artifacts/train-step.ts';
 import { evalGraph, trainingGraph } from '../../src/artifacts/training.ts';
-import { setRecurrenceMode, type RecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
 import type { Graph } from '../../src/graph/graph.ts';
 import { initParameters, type ModelConfig } from '../../src/graph/model.ts';
 import { decodeModel } from '../../src/onnx/codec.ts';
@@ -18,15 +17,6 @@ import { makeOptimizer, type OptimizerName } from '../../src/optim/index.ts';
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
-const withMode = <R>(mode: RecurrenceMode, f: () => R): R => {
-  const before = setRecurrenceMode(mode);
-  try {
-    return f();
-  } finally {
-    setRecurrenceMode(before);
-  }
-};
-
 function emitted(): { name: string; graph: () => Graph }[] {
   const out: { name: string; graph: () => Graph }[] = [];
   for (const layers of [1, 2]) {
@@ -34,15 +24,15 @@ function emitted(): { name: string; graph: () => Graph }[] {
     out.push({ name: `model.onnx, ${layers} layer(s)`, graph: () => inferenceGraph(c, initParameters(c, 0)) });
     out.push({ name: `eval_model.onnx, ${layers} layer(s)`, graph: () => evalGraph(c) });
     for (const mode of ['scan', 'unrolled'] as const) {
-      out.push({ name: `training_model.onnx, ${layers} layer(s), ${mode}`, graph: () => withMode(mode, () => trainingGraph(c)) });
-      out.push({ name: `train_step.onnx (adam), ${layers} layer(s), ${mode}`, graph: () => withMode(mode, () => trainStepGraph(c, makeOptimizer('adam'))) });
+      out.push({ name: `training_model.onnx, ${layers} layer(s), ${mode}`, graph: () => trainingGraph(c, { recurrence: mode }) });
+      out.push({ name: `train_step.onnx (adam), ${layers} layer(s), ${mode}`, graph: () => trainStepGraph(c, makeOptimizer('adam'), { recurrence: mode }) });
     }
     for (const opt of ['adam', 'adamw', 'sgd'] as OptimizerName[]) {
       out.push({ name: `optimizer_model.onnx (${opt}), ${layers} layer(s)`, graph: () => optimizerGraph(c, makeOptimizer(opt)) });
     }
   }
   const tutorial: ModelConfig = { features: 1, window: 10, hidden: 5, layers: 1, outputs: 1, dense: [] };
-  out.push({ name: 'train_step.onnx (sgd, huber), tutorial, auto', graph: () => trainStepGraph(tutorial, makeOptimizer('sgd'), 'huber') });
+  out.push({ name: 'train_step.onnx (sgd, huber), tutorial, auto', graph: () => trainStepGraph(tutorial, makeOptimizer('sgd'), { loss: 'huber' }) });
   return out;
 }
 

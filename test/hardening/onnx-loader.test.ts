@@ -88,7 +88,7 @@ describe('models that must load', () => {
     const r = load(writeModel(dir, bytes), dir);
     assert.deepEqual([...r.tensors.keys()].filter((k) => params.has(k)).sort(), [...params.keys()].sort());
     for (const [name, t] of params) assert.deepEqual(r.tensors.get(name)!.data, t.data, name);
-    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'), 'mse')));
+    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
     assert.equal(outcome(writeModel(dir, step, 'train_step.onnx'), dir), 'ok');
   });
 
@@ -137,7 +137,7 @@ describe('broken files', () => {
     for (let n = 0; n < bytes.length; n++) {
       assert.match(outcome(writeModel(dir, bytes.subarray(0, n)), dir), /empty|truncated|corrupt|not an ONNX model|not a valid|defin|comput|needs/, `cut at ${n}`);
     }
-    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'), 'mse')));
+    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
     for (let k = 0; k < 1500; k++) {
       const n = Math.floor((k * step.length) / 1500);
       assert.notEqual(outcome(writeModel(dir, step.subarray(0, n)), dir), 'ok', `train_step cut at ${n}`);
@@ -206,7 +206,7 @@ describe('graphs that do not hold together', () => {
   });
 
   test('subgraphs: an undefined outer name is caught inside a body, and nesting is bounded', () => {
-    const step = copyModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'), 'mse')));
+    const step = copyModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
     const loop = step.graph!.node!.find((n) => n.opType === 'Loop')!;
     const body = loop.attribute!.find((a) => a.name === 'body')!.g!;
     body.node![0]!.input![0] = 'not_in_any_scope';
@@ -397,7 +397,7 @@ test('fuzz: 4,000 mutated models (inline, external, with subgraphs) each load or
   symlinkSync(base, join(dir, 'up'));
   const external = writeExternalModel(dir).proto;
   const inline = inlineModel().proto;
-  const step = modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'), 'mse'));
+  const step = modelProto(trainStepGraph(CONFIG, makeOptimizer('adam')));
   const bases = [inline, external, step].map((m) => ({ proto: m, bytes: encodeModel(m) }));
   const rng = Rng.derive(11, 'onnx-fuzz');
   const counts = { ok: 0, refused: 0 };

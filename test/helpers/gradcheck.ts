@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { gradients } from '../../src/autodiff/backward.ts';
-import { setRecurrenceMode, type RecurrenceMode } from '../../src/autodiff/rules/lstm.ts';
+import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { attr } from '../../src/graph/node.ts';
@@ -114,13 +114,7 @@ export async function checkGradients(c: GradCheck): Promise<GradReport> {
   const lossV = g.output(loss!, 'loss');
 
   const wrt = c.inputs.flatMap((inp, k) => (inp.wrt === false ? [] : [{ inp, v: values[k]!, x: points[k]! }]));
-  const before = c.recurrence ? setRecurrenceMode(c.recurrence) : null;
-  let grads: Map<Value, Value>;
-  try {
-    grads = gradients(g, lossV, wrt.map((w) => w.v));
-  } finally {
-    if (before) setRecurrenceMode(before);
-  }
+  const grads = gradients(g, lossV, wrt.map((w) => w.v), { recurrence: c.recurrence });
   for (const w of wrt) g.output(grads.get(w.v)!, `${w.inp.name}_grad`);
 
   const feeds = Object.fromEntries(c.inputs.map((inp, k) => [inp.name, new ort.Tensor('float32', Float32Array.from(points[k]!.data), inp.dims)]));

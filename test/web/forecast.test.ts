@@ -40,10 +40,10 @@ describe('data preparation', () => {
     assert.equal(p.windows.x[0], Math.fround((tutorialSeries(0)[0]! - 1) / 2));
   });
 
-  test('another series gets half its windows for training, whatever the manifest says', () => {
+  test('another series gets the trainer\'s share of its windows for training, whatever the manifest says', () => {
     const values = Float64Array.from({ length: 43 }, (_, i) => i);
     const p = prepare({ source: 'mine.csv', values }, 3, manifest({ source: 'tutorial', split: { train: [0, 30], test: [30, 40] } }));
-    assert.deepEqual(p.split, { train: [0, 20], test: [20, 40] });
+    assert.deepEqual(p.split, { train: [0, 32], test: [32, 40] }, 'the same 80/20 split as the trainer');
     const same = prepare({ source: 'mine.csv', values }, 3, manifest({ source: 'data/mine.csv', split: { train: [0, 30], test: [30, 40] } }));
     assert.deepEqual(same.split, { train: [0, 30], test: [30, 40] }, 'a manifest naming the file by path matches it');
   });
@@ -61,14 +61,14 @@ describe('forecast', () => {
 
   test('one-step predictions, targets and MSE in series units; outputs in model units', async () => {
     const p = prepare({ source: 'ramp.csv', values }, 3, manifest({ normalization: { mean: 50, std: 10 } }));
-    // 9 windows: 4 train, 5 test; test row i starts at series index 4 + i and predicts index 7 + i.
-    assert.deepEqual(p.split.test, [4, 9]);
+    // 9 windows: 7 train, 2 test; test row i starts at series index 7 + i and predicts index 10 + i.
+    assert.deepEqual(p.split.test, [7, 9]);
     const f = await forecast(lastPlusOne(), p);
-    assert.equal(f.first, 7);
-    assert.deepEqual(Array.from(f.targets), [70, 80, 90, 100, 110]);
+    assert.equal(f.first, 10);
+    assert.deepEqual(Array.from(f.targets), [100, 110]);
     // The stand-in adds 1 in model units, 10 in series units: each prediction is the last input plus 10 = the target.
-    assert.deepEqual(Array.from(f.outputs), [2, 3, 4, 5, 6]);
-    assert.deepEqual(Array.from(f.predictions), [70, 80, 90, 100, 110]);
+    assert.deepEqual(Array.from(f.outputs), [5, 6]);
+    assert.deepEqual(Array.from(f.predictions), [100, 110]);
     assert.equal(f.mse, 0);
     assert.equal(await testLoss(lastPlusOne(), p), 0);
   });
@@ -77,11 +77,11 @@ describe('forecast', () => {
     const runner = lastPlusOne();
     const p = prepare({ source: 'ramp.csv', values }, 3, null);
     const f = await forecast(runner, p);
-    // From the first test window [40, 50, 60]: 61, 62, 63, ... (each step adds 1 to the previous prediction).
-    assert.deepEqual(Array.from(f.rollout!), [61, 62, 63, 64, 65]);
-    assert.deepEqual(Array.from(f.predictions), [61, 71, 81, 91, 101]);
+    // From the first test window [70, 80, 90]: 91, 92 (each step adds 1 to the previous prediction).
+    assert.deepEqual(Array.from(f.rollout!), [91, 92]);
+    assert.deepEqual(Array.from(f.predictions), [91, 101]);
     assert.equal(f.mse, 81);
-    assert.equal(runner.calls, 1 + 5, 'one batch for the one-step forecasts, one run per rollout step');
+    assert.equal(runner.calls, 1 + 2, 'one batch for the one-step forecasts, one run per rollout step');
   });
 
   test('no rollout when the model forecasts further than one step', async () => {

@@ -276,8 +276,8 @@ describe('web viewer in chromium', { skip }, () => {
     assert.equal(e.status, 'ready', e.error ?? '');
     assert.match((await page.textContent('#data-info'))!, /sourcewave\.csv.*points300/);
     const w = makeWindows(parseCsvColumn(csv, { column: 'value' }), { window: c.window });
-    assert.deepEqual(e.test, [145, 290], 'half the rows train, as for any series but the tutorial');
-    assertClose(e.outputs, await nodePredict(reference, w.x.slice(145 * c.window), 145), 'CSV outputs');
+    assert.deepEqual(e.test, [232, 290], 'the trainer\'s 80/20 split, as for any series but the tutorial');
+    assertClose(e.outputs, await nodePredict(reference, w.x.slice(232 * c.window), 58), 'CSV outputs');
     await page.screenshot({ path: join(SHOTS, 'viewer-csv.png'), fullPage: true });
   });
 

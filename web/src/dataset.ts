@@ -1,9 +1,9 @@
 // The series the page forecasts, windowed and split by the same shared code the trainer uses (src/data).
 import {
-  chronologicalSplit,
   CsvColumnReader,
   makeWindows,
   normalize,
+  seriesSplit,
   tutorialSeries,
   type Normalizer,
   type Split,
@@ -16,10 +16,6 @@ export interface Series {
   source: string;
   values: Float64Array;
 }
-
-/** The tutorial's split is 360 training rows of its 710; other series train on the same share. */
-const TUTORIAL_TRAIN_ROWS = 360;
-const CSV_TRAIN_FRACTION = 0.5;
 
 export function tutorial(seed: number): Series {
   return { source: 'tutorial', values: tutorialSeries(seed) };
@@ -55,9 +51,8 @@ export function prepare(series: Series, window: number, manifest: Manifest | nul
   const normalizer = d?.normalization ?? null;
   const values = normalizer ? normalize(series.values, normalizer) : series.values;
   const windows = makeWindows(values, { window, horizon });
-  let split: Split;
-  if (sameSource && d?.split && d.split.test[1] <= windows.count && d.split.train[0] >= 0) split = d.split;
-  else if (series.source === 'tutorial' && windows.count > TUTORIAL_TRAIN_ROWS) split = chronologicalSplit(windows.count, { train: TUTORIAL_TRAIN_ROWS });
-  else split = chronologicalSplit(windows.count, { fraction: CSV_TRAIN_FRACTION });
+  const split: Split = sameSource && d?.split && d.split.test[1] <= windows.count && d.split.train[0] >= 0
+    ? d.split
+    : seriesSplit(windows.count, series.source === 'tutorial');
   return { series, window, horizon, windows, split, normalizer };
 }

@@ -380,7 +380,7 @@ async function train(): Promise<void> {
   state.live = [];
   exposed.finetune = [];
   try {
-    const bytes = await fineTune(await m.trainStep(), m.bytes, parameters, p, {
+    const bytes = await fineTune(await m.trainStep(), m.bytes, m.sidecars.manifest!, p, {
       epochs,
       batchSize,
       learningRate,

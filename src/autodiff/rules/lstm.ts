@@ -11,18 +11,9 @@ import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
+import { MAX_UNROLLED_WINDOW } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
-export type RecurrenceMode = 'scan' | 'unrolled' | 'auto';
-
-let mode: RecurrenceMode = 'auto';
-/** How the two recurrences are emitted; 'auto' unrolls fixed windows up to UNROLL_LIMIT steps. */
-export function setRecurrenceMode(m: RecurrenceMode): RecurrenceMode {
-  const before = mode;
-  mode = m;
-  return before;
-}
-const UNROLL_LIMIT = 64;
 
 function checkSupported(c: GradContext): void {
   const n = c.node;
@@ -133,7 +124,8 @@ defineGrad('LSTM', (c) => {
   const H = c.node.int('hidden_size', 0);
   const F = X.shape![2] as number;
   const Tdim = X.shape![0];
-  const T = typeof Tdim === 'number' && (mode === 'unrolled' || (mode === 'auto' && Tdim <= UNROLL_LIMIT)) ? Tdim : null;
+  const mode = c.options.recurrence;
+  const T = typeof Tdim === 'number' && (mode === 'unrolled' || (mode === 'auto' && Tdim <= MAX_UNROLLED_WINDOW)) ? Tdim : null;
   if (mode === 'unrolled' && T === null) throw new Error('LSTM gradient: unrolled mode needs a fixed window');
 
   const Wm = o.squeeze(W, [0]); // [4H, F]

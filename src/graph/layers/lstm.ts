@@ -4,6 +4,10 @@ import type { Ops } from '../ops.ts';
 import { attr } from '../node.ts';
 import type { Value } from '../value.ts';
 
+/** Windows up to this many steps are unrolled by default, forward and backward (it measured faster: docs/perf.md);
+ *  longer ones use the LSTM op and a Scan, whose graphs do not grow with the window. */
+export const MAX_UNROLLED_WINDOW = 64;
+
 export interface LstmParams {
   W: Value; // [1, 4H, F]
   R: Value; // [1, 4H, H]
