@@ -1,10 +1,10 @@
-// The list of commands, one module each.
+// The list of the library's commands, one module each.
 import type { CommandModule } from 'yargs';
 import { buildGraphCommand } from './build-graph.ts';
 import { doctor } from './doctor.ts';
 import { predictCommand } from './predict.ts';
+import { setupCudaCommand } from './setup-cuda.ts';
 import { trainCommand } from './train.ts';
-import { viewer } from './viewer.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, doctor, viewer];
+export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, doctor, setupCudaCommand];

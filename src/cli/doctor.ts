@@ -1,13 +1,14 @@
 // `ingraph doctor`: what this install can run on, and the first thing standing in CUDA's way. A diagnostic:
 // it exits 0 whatever it finds, and 1 only when it fails itself.
 import type { CommandModule } from 'yargs';
+import { ONNXRUNTIME_VERSION } from '../onnx/versions.ts';
 import { cudaStatus, type CudaStatus } from '../train/cuda.ts';
 
 export function formatStatus(s: CudaStatus): string {
   const width = Math.max(...s.libs.map((l) => l.name.length));
   const loads = s.providerLoads === null ? 'not tried' : s.providerLoads ? 'yes (a CUDA session on device 0 works)' : 'no';
   return [
-    `onnxruntime-node ${s.ortNodeVersion}, onnxruntime-web ${s.ortWebVersion}`,
+    `onnxruntime-node ${s.ortNodeVersion}, onnxruntime-web ${s.ortWebVersion ?? `not installed (the viewer's page bundles its own ${ONNXRUNTIME_VERSION})`}`,
     `execution providers usable: ${s.providerLoads ? 'cpu, cuda' : 'cpu'}`,
     `CUDA provider: ${s.providerPresent ? 'present' : 'missing'} in ${s.providerDir}`,
     `CUDA provider loads: ${loads}`,

@@ -6,6 +6,7 @@ import type { OptimizerName } from '../optim/index.ts';
 import type { PresetName } from '../train/presets.ts';
 import type { EpName } from '../train/providers.ts';
 import { train } from '../train/trainer.ts';
+import { commandLine } from '../node/where.ts';
 import { UserError } from './errors.ts';
 import { progressPrinter } from './progress.ts';
 import { column, intAtLeast, positive, sizeList } from './validate.ts';
@@ -14,7 +15,7 @@ interface Args {
   ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
   optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
-  'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean; 'lstm-forward'?: LstmForward;
+  'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean; 'lstm-forward'?: LstmForward; 'allow-new-data'?: boolean;
 }
 
 export const trainCommand: CommandModule<object, Args> = {
@@ -45,6 +46,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('accumulate-grad', { type: 'boolean', describe: 'never zero the gradients, as the tutorial\'s loop (no zero_grad) does' })
       .option('lstm-forward', { requiresArg: true, choices: ['op', 'unrolled'] as const, describe: 'the train step\'s LSTM forward: the LSTM op or unrolled standard ops (default: as built)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
+      .option('allow-new-data', { type: 'boolean', describe: 'with --resume: continue on data that differs from the checkpoint\'s (fine-tuning on purpose)' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'artifacts folder' })
       .option('quiet', { type: 'boolean', default: false })
       .check((a) => {
@@ -65,7 +67,7 @@ export const trainCommand: CommandModule<object, Args> = {
       data: a.data ? { file: a.data, column: column(a.column) } : null,
       epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
       evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize, accumulateGrad: a['accumulate-grad'],
-      lstmForward: a['lstm-forward'], resume: a.resume, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
+      lstmForward: a['lstm-forward'], resume: a.resume, allowNewData: a['allow-new-data'], checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;
         if (s.note && a.ep === 'auto') process.stderr.write(`${s.note}\n`);
@@ -77,7 +79,7 @@ export const trainCommand: CommandModule<object, Args> = {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (r.interrupted) {
-      process.stderr.write(`interrupted at epoch ${r.metrics.epochs}: checkpoint written to ${a.out}/checkpoint.ckpt; resume with: npm run train -- --resume --out ${a.out}\n`);
+      process.stderr.write(`interrupted at epoch ${r.metrics.epochs}: checkpoint written to ${a.out}/checkpoint.ckpt; resume with: ${commandLine('train', `--resume --out ${a.out}`)}\n`);
       process.exit(130);
     }
     const m = r.metrics;

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { onnx } from '../onnx/proto.ts';
 import { PRODUCER } from '../onnx/versions.ts';
+import { commandLine } from '../node/where.ts';
 
 const exec = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -24,7 +25,8 @@ const DEFAULT_LIB_DIRS = ['/lib64', '/usr/lib64', '/lib', '/usr/lib'];
 
 export interface CudaStatus {
   ortNodeVersion: string;
-  ortWebVersion: string;
+  /** null when onnxruntime-web is not installed: an optional peer; the viewer's page bundles its own. */
+  ortWebVersion: string | null;
   providerDir: string;
   providerPresent: boolean;
   /** A tiny session on CUDA device 0 could be created; null when the provider is not there to try. */
@@ -54,6 +56,15 @@ export function packageVersion(name: string): string {
   return JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')).version;
 }
 
+/** The installed version of an optional package, or null when it is not installed. */
+function optionalVersion(name: string): string | null {
+  try {
+    return packageVersion(name);
+  } catch {
+    return null;
+  }
+}
+
 /** onnxruntime-node loads execution providers from the folder of its own libonnxruntime.so.1. */
 export function providerDir(ortDir = packageDir('onnxruntime-node')): string {
   const bin = join(ortDir, 'bin');
@@ -73,7 +84,7 @@ export function unsupportedPlatform(): string | null {
 }
 
 export function notInstalled(dir: string, missing: string[]): string {
-  return `the CUDA execution provider is not installed (${missing.join(' and ')} missing from ${dir}): run \`npm run setup:cuda\``;
+  return `the CUDA execution provider is not installed (${missing.join(' and ')} missing from ${dir}): run \`${commandLine('setup-cuda')}\``;
 }
 
 async function ldconfigCache(): Promise<Map<string, string>> {
@@ -183,7 +194,7 @@ function explainLoadError(loadError: string, dir: string): string {
   if (symbol) {
     return `the CUDA provider does not load: the ${symbol[2]} found lacks ${symbol[1]}, so it is not the CUDA 13 build the provider needs`;
   }
-  return `the CUDA provider library does not load (${loadError}): reinstall it with \`npm run setup:cuda\``;
+  return `the CUDA provider library does not load (${loadError}): reinstall it with \`${commandLine('setup-cuda')}\``;
 }
 
 /**
@@ -224,7 +235,7 @@ export async function cudaStatus(ortDir = packageDir('onnxruntime-node')): Promi
   if (!gpus.length && !probe?.ok) problems.push('no NVIDIA GPU found (`nvidia-smi -L` is missing or lists none)');
   return {
     ortNodeVersion: JSON.parse(readFileSync(join(ortDir, 'package.json'), 'utf8')).version,
-    ortWebVersion: packageVersion('onnxruntime-web'),
+    ortWebVersion: optionalVersion('onnxruntime-web'),
     providerDir: dir,
     providerPresent: missing.length === 0,
     providerLoads: probe ? probe.ok : null,

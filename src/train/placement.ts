@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { FROM_SOURCE } from '../node/where.ts';
 import { EpError, type SessionOptions } from './providers.ts';
 
 const exec = promisify(execFile);
@@ -69,15 +70,16 @@ try {
 
 /** Creates a session for the model at `modelPath` with verbose logging in a child and returns its placements. */
 export async function placementsOf(modelPath: string, opts: SessionOptions): Promise<Placements> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  // From the sources the child needs tsx to import providers.ts; the built package's providers.js runs as it is.
+  const loader = FROM_SOURCE ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   const env = {
     ...process.env,
-    INGRAPH_PROVIDERS: new URL('./providers.ts', import.meta.url).href,
+    INGRAPH_PROVIDERS: new URL(FROM_SOURCE ? './providers.ts' : './providers.js', import.meta.url).href,
     INGRAPH_MODEL: modelPath,
     INGRAPH_OPTS: JSON.stringify({ ...opts, verboseLog: true }),
   };
   // A big graph's verbose log runs to tens of megabytes.
-  const { stdout, stderr } = await exec(process.execPath, ['--import', tsx, '--input-type=module', '-e', CHILD], {
+  const { stdout, stderr } = await exec(process.execPath, [...loader, '--input-type=module', '-e', CHILD], {
     env, maxBuffer: 1 << 30,
   });
   const { error } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { error: { name: string; message: string } | null };

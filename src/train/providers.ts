@@ -1,6 +1,7 @@
 // Execution providers: which one a run uses, and the one place sessions are created, so that every CUDA failure
-// becomes one clear line pointing to `npm run doctor` instead of ONNX Runtime's C++ message.
+// becomes one clear line pointing to the doctor command instead of ONNX Runtime's C++ message.
 import { InferenceSession } from 'onnxruntime-node';
+import { commandLine } from '../node/where.ts';
 import {
   explainCudaError, gpuNames, missingProviderFiles, notInstalled, probeCuda, providerDir, tinyModel, unsupportedPlatform,
 } from './cuda.ts';
@@ -24,7 +25,7 @@ export interface SessionOptions {
 }
 
 function cudaError(core: string): EpError {
-  return new EpError(`${core}; to check, run \`npm run doctor\``);
+  return new EpError(`${core}; to check, run \`${commandLine('doctor')}\``);
 }
 
 function ortOptions(opts: SessionOptions, deviceId: number): InferenceSession.SessionOptions {

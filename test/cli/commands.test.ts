@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', ...args], { encoding: 'utf8' });
 
 test('build-graph writes the artifact set, then predict runs model.onnx on every window of the built-in series', () => {
   const out = join(dir, 'models');

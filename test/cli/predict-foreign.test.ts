@@ -33,7 +33,7 @@ const reference = (() => {
 
 function predict(model: string): number[] {
   const out = join(dir, 'preds.csv');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'predict', '--model', model, '--out', out], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'predict', '--model', model, '--out', out], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
 }

@@ -6,7 +6,7 @@ import { formatStatus } from '../../src/cli/doctor.ts';
 import { missingProviderFiles, providerDir, type CudaStatus } from '../../src/train/cuda.ts';
 
 const exec = promisify(execFile);
-const doctor = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', ...args]);
+const doctor = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'doctor', ...args]);
 const noProvider = missingProviderFiles(providerDir()).length > 0;
 
 test('doctor without the provider: CUDA not ready, naming the missing provider files; exit code 0', {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../src/cli/errors.ts';
-import { copyProvider, fetchProvider, providerPackageFor } from '../../scripts/setup-cuda.ts';
+import { copyProvider, fetchProvider, providerPackageFor } from '../../src/train/setup-cuda.ts';
 
 const exec = promisify(execFile);
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
@@ -55,7 +55,7 @@ test('a provider already in the cache is used without the network', async (t) =>
 
 test('the script reports a bad --from as one error line and exit code 1', async (t) => {
   const from = tempDir(t);
-  await assert.rejects(exec(process.execPath, ['--import', 'tsx', 'scripts/setup-cuda.ts', '--from', from]), (e: { code: number; stderr: string }) => {
+  await assert.rejects(exec(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'setup-cuda', '--from', from]), (e: { code: number; stderr: string }) => {
     assert.equal(e.code, 1);
     assert.equal(e.stderr, `error: ${from} lacks libonnxruntime_providers_shared.so and libonnxruntime_providers_cuda.so\n`);
     return true;

@@ -24,8 +24,8 @@ const fresh = (from?: string) => {
 };
 const cli = (args: string[], shell?: string) =>
   shell
-    ? spawnSync('bash', ['-c', `${shell}; exec "$0" --import tsx src/cli/main.ts "$@"`, process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, TSX_DISABLE_CACHE: '1' } })
-    : spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+    ? spawnSync('bash', ['-c', `${shell}; exec "$0" --import tsx bin/ingraph.ts "$@"`, process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, TSX_DISABLE_CACHE: '1' } })
+    : spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', ...args], { encoding: 'utf8' });
 const oneLine = (stderr: string) => {
   assert.equal(stderr.trim().split('\n').length, 1, `one line on stderr: ${stderr}`);
   return stderr.trim();

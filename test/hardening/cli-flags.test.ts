@@ -108,7 +108,7 @@ describe('flags, in process against the command modules', () => {
 /** The real CLI. */
 function run(args: string[]): Promise<{ status: number | null; stderr: string; stdout: string }> {
   return new Promise((ok) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '', stdout = '';
     p.stderr.on('data', (c) => (stderr += c));
     p.stdout.on('data', (c) => (stdout += c));

@@ -21,7 +21,7 @@ after(() => {
 const track = (c: ChildProcess) => (children.add(c), c);
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'train-child.ts');
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', ...args], { encoding: 'utf8' });
 const exited = (p: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => p.once('exit', (code, signal) => ok({ code, signal })));
 const checkpointOf = (out: string) => decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt'))), join(out, 'checkpoint.ckpt'));
@@ -101,7 +101,7 @@ test('SIGKILL at random moments, resumed each time, ends with the weights of one
 test('SIGINT and SIGTERM: checkpoint, say how to resume, exit 130; --resume then ends with the uninterrupted weights', async (t) => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const out = join(root, signal);
-    const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--epochs', String(EPOCHS), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'train', '--epochs', String(EPOCHS), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const done = exited(child);
     let stderr = '';
     child.stdout!.resume();

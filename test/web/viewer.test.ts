@@ -323,7 +323,7 @@ describe('web viewer in chromium', { skip }, () => {
   });
 
   test('npm run viewer builds, serves the page and the models, and prints the URL', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'viewer', '--port', '0', '--models', models], { cwd: REPO });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'viewer', '--port', '0', '--models', models], { cwd: REPO });
     try {
       const url = await new Promise<string>((ok, fail) => {
         let out = '';
@@ -344,7 +344,7 @@ describe('web viewer in chromium', { skip }, () => {
 });
 
 test('npm run viewer rejects a models folder that does not exist', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'viewer', '--models', join(tmpdir(), 'ingraph-no-such-folder')], { cwd: REPO });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'viewer', '--models', join(tmpdir(), 'ingraph-no-such-folder')], { cwd: REPO });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d));
   const code = await new Promise((ok) => child.on('exit', ok));

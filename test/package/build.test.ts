@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the repository, so the built files resolve the project's node_modules as dist/ does.
 const out = join(root, 'test-output', 'package-build');
 
@@ -15,9 +15,9 @@ test('the library builds to JS + .d.ts and works from plain Node', () => {
   rmSync(out, { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
-  assert.ok(existsSync(join(out, 'index.d.ts')));
+  assert.ok(existsSync(join(out, 'src', 'index.d.ts')));
   const script = `
-    const m = await import(${JSON.stringify(join(out, 'index.js'))});
+    const m = await import(${JSON.stringify(join(out, 'src', 'index.js'))});
     const c = { ...m.TUTORIAL_MODEL, hidden: 3 };
     const bytes = m.serializeModel(m.trainingGraph(c));
     const info = m.inspectModel(m.decodeModel(bytes));

@@ -1,17 +1,14 @@
-// `npm run setup:cuda [-- --from DIR]`: puts ONNX Runtime's CUDA provider beside onnxruntime-node's library.
+// The setup-cuda command's work: puts ONNX Runtime's CUDA provider beside onnxruntime-node's library.
 // By default it comes from the npm registry (a CUDA 13 build of the matching ONNX Runtime version); --from copies
 // a build obtained elsewhere (for example ONNX Runtime's CUDA 12 release).
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, closeSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { UserError, reportAndExit } from '../src/cli/errors.ts';
-import { CUDA_PROVIDER_PACKAGE, ONNXRUNTIME_VERSION } from '../src/onnx/versions.ts';
-import { PROVIDER_FILES, packageVersion, providerDir, unsupportedPlatform } from '../src/train/cuda.ts';
+import { UserError } from '../cli/errors.ts';
+import { CUDA_PROVIDER_PACKAGE, ONNXRUNTIME_VERSION } from '../onnx/versions.ts';
+import { PROVIDER_FILES, packageVersion, providerDir, unsupportedPlatform } from './cuda.ts';
 
 const exec = promisify(execFile);
 
@@ -77,23 +74,4 @@ export async function setupCuda(opts: { from?: string; targetDir?: string; cache
     opts.cacheDir ?? join(homedir(), '.cache', 'ingraph', 'cuda-provider'),
   ));
   return copyProvider(source, opts.targetDir ?? providerDir());
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const argv = await yargs(hideBin(process.argv))
-    .scriptName('setup:cuda')
-    .usage('$0 [--from DIR]: install ONNX Runtime\'s CUDA provider beside onnxruntime-node')
-    .option('from', { type: 'string', describe: 'copy libonnxruntime_providers_{cuda,shared}.so from DIR instead of downloading' })
-    .strict()
-    .version(false)
-    .help()
-    .parseAsync();
-  try {
-    const copied = await setupCuda({ from: argv.from });
-    process.stdout.write(`installed the CUDA provider:\n${copied.map((f) => `  ${f}\n`).join('')}`);
-    if (argv.from) process.stdout.write(`it must be built from ONNX Runtime ${packageVersion('onnxruntime-node')}, as onnxruntime-node is\n`);
-    process.stdout.write('next: run `npm run doctor` to check the CUDA libraries and the GPU\n');
-  } catch (err) {
-    reportAndExit(err);
-  }
 }
