@@ -15,6 +15,7 @@ const BASES: { text: string; opts: CsvColumnOptions }[] = [
   { text: '1\n2\n3\n', opts: {} },
   { text: 'x;y\n1,5;2\n3;4;\n', opts: { column: 'y', delimiter: ';' } },
   { text: '"v"\n"1e3"\n-2\n', opts: {} },
+  { text: '1e+5\n-2.5E+3\n.5e-1\n', opts: {} },
   { text: 'a\tb\n1\t2\n', opts: { column: 1, delimiter: '\t', header: true } },
 ];
 const TOKENS = [',', ';', '\t', '"', '""', '\n', '\r', '\r\n', '\uFEFF', ' ', '0', '7', '.', '-', '+', 'e', 'NaN', 'Infinity', 'a', 'é', '1e999'];
