@@ -1,8 +1,8 @@
 // The seed of a randomised test: its fixed default, so that every run checks the same cases, or the one in
 // INGRAPH_TEST_SEED, to replay a failure or to try other cases. A failure says which seed it ran with.
-export const SEED_VARIABLE = 'INGRAPH_TEST_SEED';
+const SEED_VARIABLE = 'INGRAPH_TEST_SEED';
 
-export function testSeed(fallback: number): number {
+function testSeed(fallback: number): number {
   const v = process.env[SEED_VARIABLE];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
