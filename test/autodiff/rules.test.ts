@@ -9,7 +9,7 @@ import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Graph } from '../../src/graph/graph.ts';
-import { attr } from '../../src/graph/node.ts';
+import { attr, type Attr } from '../../src/graph/node.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import type { Value } from '../../src/graph/value.ts';
 import { Tensor } from '../../src/onnx/tensor.ts';
@@ -311,14 +311,41 @@ test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
   assert.throws(() => gradients(g, loss, [W, R], { recurrence: 'unrolled' }), /unrolled mode needs a fixed window/);
 });
 
-test('unsupported forms fail clearly instead of giving a wrong gradient', () => {
+// Each form the LSTM rule does not differentiate, alone, must be refused with its own name: a guard removed or
+// loosened would otherwise let a wrong gradient through. The plain forward LSTM beside them is differentiated.
+const lstmForms: { form: string; attrs?: Record<string, Attr>; extra?: (g: Graph) => (Value | null)[]; refused: string | null }[] = [
+  { form: 'forward, no optional inputs', refused: null },
+  { form: 'direction reverse', attrs: { direction: attr.string('reverse') }, refused: 'direction other than forward' },
+  { form: 'direction bidirectional', attrs: { direction: attr.string('bidirectional') }, refused: 'direction other than forward' },
+  { form: 'clip 3', attrs: { clip: attr.float(3) }, refused: 'clip' },
+  { form: 'activations HardSigmoid, Tanh, Tanh', attrs: { activations: attr.strings(['HardSigmoid', 'Tanh', 'Tanh']) }, refused: 'custom activations' },
+  { form: 'input_forget 1', attrs: { input_forget: attr.int(1) }, refused: 'input_forget' },
+  { form: 'layout 1', attrs: { layout: attr.int(1) }, refused: 'layout 1' },
+  { form: 'sequence_lens', extra: (g) => [g.input('seq_lens', 'int32', [B])], refused: 'sequence_lens/initial states/peepholes' },
+  { form: 'initial_h', extra: (g) => [null, g.input('h0', 'float32', [1, B, H])], refused: 'sequence_lens/initial states/peepholes' },
+  { form: 'initial_c', extra: (g) => [null, null, g.input('c0', 'float32', [1, B, H])], refused: 'sequence_lens/initial states/peepholes' },
+  { form: 'peepholes P', extra: (g) => [null, null, null, g.input('P', 'float32', [1, 3 * H])], refused: 'sequence_lens/initial states/peepholes' },
+  { form: 'clip and layout 1 together', attrs: { clip: attr.float(3), layout: attr.int(1) }, refused: 'clip, layout 1' },
+];
+for (const { form, attrs = {}, extra, refused } of lstmForms) {
+  test(`LSTM gradient, ${form}: ${refused === null ? 'differentiated' : `refused as "unsupported ${refused}"`}`, () => {
+    const g = new Graph('lstm_form');
+    const o = new Ops(g);
+    const X = g.input('X', 'float32', [3, B, F]);
+    const dirs = attrs.direction?.value === 'bidirectional' ? 2 : 1;
+    const W = g.input('W', 'float32', [dirs, 4 * H, F]);
+    const R = g.input('R', 'float32', [dirs, 4 * H, H]);
+    const Bias = g.input('B', 'float32', [dirs, 8 * H]);
+    const Yh = g.add('LSTM', [X, W, R, Bias, ...(extra?.(g) ?? [])], { hidden_size: attr.int(H), ...attrs }, { count: 2 })[1]!;
+    const run = () => gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W]);
+    if (refused === null) run();
+    else assert.throws(run, { name: 'Error', message: `LSTM gradient (node ${Yh.producer!.name}): unsupported ${refused}` });
+  });
+}
+
+test('other unsupported forms fail clearly instead of giving a wrong gradient', () => {
   const g = new Graph('unsupported');
   const o = new Ops(g);
-  const X = g.input('X', 'float32', [3, B, F]);
-  const W = g.input('W', 'float32', [2, 4 * H, F]);
-  const R = g.input('R', 'float32', [2, 4 * H, H]);
-  const Yh = g.add('LSTM', [X, W, R], { hidden_size: attr.int(H), direction: attr.string('bidirectional') }, { count: 2 })[1]!;
-  assert.throws(() => gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W]), /LSTM gradient .*unsupported direction other than forward/);
   const t = g.input('t', 'float32', [4, 5]);
   assert.throws(() => gradients(g, o.reduceSum(o.gather(t, o.ints([1, 2]), 1), [0, 1]), [t]), /Gather gradient: only axis 0/);
   assert.throws(() => gradients(g, o.reduceSum(o.slice(t, [0], [4], [0], [2]), [0, 1]), [t]), /Slice gradient: .*unit steps/);

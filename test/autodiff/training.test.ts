@@ -1,14 +1,17 @@
-// The losses and the training artifacts end to end: training_model.onnx's loss and gradients, run in
-// onnxruntime-node, against the independent float64 forecaster of test/helpers/reference.ts (not the builder's
-// graph) with MSE, differentiated by central differences along random directions per parameter.
+// The losses and the training artifacts end to end: every loss's value against torch's formula, and
+// training_model.onnx's loss and gradients, run in onnxruntime-node, against the independent float64 forecaster and
+// losses of test/helpers/reference.ts (not the builder's graph), differentiated by central differences along random
+// directions per parameter.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { evalGraph as evalModelGraph, trainingGraph } from '../../src/artifacts/training.ts';
 import { Rng } from '../../src/data/rng.ts';
+import { Graph } from '../../src/graph/graph.ts';
 import { loss, type LossName } from '../../src/graph/losses.ts';
 import { initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
+import { Ops } from '../../src/graph/ops.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { Tensor } from '../../src/onnx/tensor.ts';
 import { checkGradients, FD_EPS, GRAD_ABS, GRAD_REL, runOrt } from '../helpers/gradcheck.ts';
@@ -22,7 +25,7 @@ function modelFeeds(c: ModelConfig, batch: number, x: Float32Array, target: Floa
   for (const [n, t] of params) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
   return feeds;
 }
-import { forecasterForward } from '../helpers/reference.ts';
+import { forecasterForward, lossReference } from '../helpers/reference.ts';
 
 for (const kind of ['mse', 'l1', 'huber'] as LossName[]) {
   test(`${kind} loss: gradients for prediction and target`, async () => {
@@ -34,38 +37,58 @@ for (const kind of ['mse', 'l1', 'huber'] as LossName[]) {
   });
 }
 
+// The values against torch's definitions, not against the same graph evaluated again: a constant offset in one piece
+// of a loss (Huber's 0.5·delta) has no gradient, so only an independent formula sees it. The differences y - t run
+// over ±3, on both sides of every delta.
+for (const kind of ['mse', 'l1', 'huber'] as LossName[]) {
+  for (const delta of kind === 'huber' ? [0.3, 1, 2.5] : [1]) {
+    test(`${kind} loss${kind === 'huber' ? ` (delta ${delta})` : ''}: the value is torch.nn's, reduction mean`, async () => {
+      const g = new Graph('loss');
+      const o = new Ops(g);
+      const dims = [5, 4];
+      g.output(loss(o, kind, g.input('y', 'float32', dims), g.input('t', 'float32', dims), 'loss', delta));
+      const rng = Rng.derive(delta * 10, `${kind} values`);
+      const y = Float32Array.from({ length: 20 }, () => rng.uniform(-2, 2));
+      const t = Float32Array.from(y, (v) => v - rng.uniform(-3, 3));
+      const d = Array.from(y, (v, i) => Math.abs(v - t[i]!));
+      assert.ok(d.some((a) => a < delta) && d.some((a) => a > delta), 'elements on both sides of delta');
+      const r = await runOrt(serializeModel(g), { y: new ort.Tensor('float32', y, dims), t: new ort.Tensor('float32', t, dims) });
+      const want = lossReference(kind, y, t, delta);
+      const got = Number(r.loss!.data[0]);
+      assert.ok(Math.abs(got - want) <= 1e-6 * Math.abs(want), `${got} vs reference ${want}`);
+    });
+  }
+}
+
 const worst = { ratio: 0, abs: 0, rel: 0 };
 after(() => console.log(`# training_model vs float64 reference: worst ratio ${worst.ratio.toExponential(2)}, ` +
   `abs ${worst.abs.toExponential(2)}, rel ${worst.rel.toExponential(2)}`));
-
-const mse = (y: ArrayLike<number>, t: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += (y[i]! - t[i]!) ** 2;
-  return s / y.length;
-};
 
 function randomArray(seed: number, purpose: string, n: number): Float32Array {
   const rng = Rng.derive(seed, purpose);
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 
-const configs: { name: string; c: ModelConfig; mode: RecurrenceMode }[] = [
-  { name: '1 layer, scan', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'scan' },
-  { name: '1 layer, unrolled', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'unrolled' },
-  { name: '2 layers + dense, scan', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'scan' },
-  { name: '2 layers + dense, unrolled', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'unrolled' },
+// Targets span ±2, so that some |y - target| pass Huber's delta of 1.
+const configs: { name: string; c: ModelConfig; mode: RecurrenceMode; lossKind: LossName }[] = [
+  { name: '1 layer, scan', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'scan', lossKind: 'mse' },
+  { name: '1 layer, unrolled', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'unrolled', lossKind: 'mse' },
+  { name: '2 layers + dense, scan', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'scan', lossKind: 'mse' },
+  { name: '2 layers + dense, unrolled', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'unrolled', lossKind: 'mse' },
+  { name: '1 layer, scan, l1', c: { features: 2, window: 6, hidden: 4, layers: 1, outputs: 2, dense: [] }, mode: 'scan', lossKind: 'l1' },
+  { name: '2 layers + dense, unrolled, huber', c: { features: 3, window: 5, hidden: 4, layers: 2, outputs: 1, dense: [3] }, mode: 'unrolled', lossKind: 'huber' },
 ];
 
-for (const { name, c, mode } of configs) {
+for (const { name, c, mode, lossKind } of configs) {
   test(`training_model (${name}): loss and every parameter gradient match the float64 reference`, async () => {
-    const bytes = serializeModel(trainingGraph(c, { recurrence: mode }));
+    const bytes = serializeModel(trainingGraph(c, { recurrence: mode, loss: lossKind }));
     const batch = 8;
     const params = initParameters(c, 11);
     const x = randomArray(1, 'x', batch * c.window * c.features);
-    const target = randomArray(1, 'target', batch * c.outputs);
+    const target = randomArray(1, 'target', batch * c.outputs).map((v) => 2 * v);
     const r = await runOrt(bytes, modelFeeds(c, batch, x, target, params));
 
-    const lossOf = (p: Map<string, Tensor>) => mse(forecasterForward(c, p, x, batch), target);
+    const lossOf = (p: Map<string, Tensor>) => lossReference(lossKind, forecasterForward(c, p, x, batch), target);
     const ref = lossOf(params);
     assert.ok(Math.abs(Number(r.loss!.data[0]) - ref) <= GRAD_ABS + GRAD_REL * ref, `loss ${r.loss!.data[0]} vs reference ${ref}`);
 
@@ -110,5 +133,5 @@ test('eval_model: loss and y match the float64 reference', async () => {
   const y = forecasterForward(c, params, x, batch);
   // float32 forward vs float64 reference: the same 1e-5 bound as model.onnx (test/graph/inference.test.ts).
   (r.y!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-5, `y[${i}] ${v} vs ${y[i]}`));
-  assert.ok(Math.abs(Number(r.loss!.data[0]) - mse(y, target)) <= 1e-5);
+  assert.ok(Math.abs(Number(r.loss!.data[0]) - lossReference('mse', y, target)) <= 1e-5);
 });

@@ -5,10 +5,33 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { tutorialSeries } from '../../src/data/series.ts';
+import { windowInputs } from '../../src/data/windows.ts';
+import { initParameters, TUTORIAL_MODEL, type ModelConfig } from '../../src/graph/model.ts';
+import { loadModelFile } from '../../src/node/onnx-file.ts';
+import type { Tensor } from '../../src/onnx/tensor.ts';
+import { forecasterForward } from '../helpers/reference.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', ...args], { encoding: 'utf8' });
+
+/** predict's CSV against the float64 reference forecaster on every window of the built-in series (seed 0): row i
+ *  predicts value i + window, to the 1e-5 that float32 inference keeps (test/graph/inference.test.ts). */
+function assertPredicts(csv: string, c: ModelConfig, params: Map<string, Tensor>): void {
+  const lines = csv.trim().split('\n');
+  assert.equal(lines[0], 'row,target_row,prediction');
+  const series = tutorialSeries(0);
+  // Every window, the last one included: its prediction is the value after the series' end.
+  assert.equal(lines.length - 1, series.length - c.window + 1, `one row per window of the ${series.length} points`);
+  const w = windowInputs(series, c.window);
+  const want = forecasterForward(c, params, w.x, w.count);
+  lines.slice(1).forEach((line, i) => {
+    const [row, target, y] = line.split(',').map(Number);
+    assert.deepEqual([row, target], [i, i + c.window], line);
+    assert.ok(Math.abs(y! - want[i]!) <= 1e-5, `row ${i}: predict ${y}, reference ${want[i]}`);
+  });
+}
 
 test('build-graph writes the artifact set, then predict runs model.onnx on every window of the built-in series', () => {
   const out = join(dir, 'models');
@@ -23,20 +46,20 @@ test('build-graph writes the artifact set, then predict runs model.onnx on every
   const preds = join(dir, 'preds.csv');
   const p = cli('predict', '--model', join(out, 'model.onnx'), '--out', preds);
   assert.equal(p.status, 0, p.stderr);
-  const lines = readFileSync(preds, 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'row,target_row,prediction');
-  assert.equal(lines.length, 1 + 711); // 720 points, window 10: windows 0..710
-  assert.match(lines[1]!, /^0,10,-?\d/);
+  // build-graph's defaults: the tutorial's model with --hidden 4, initialised from seed 0.
+  assertPredicts(readFileSync(preds, 'utf8'), { ...TUTORIAL_MODEL, hidden: 4 }, initParameters({ ...TUTORIAL_MODEL, hidden: 4 }, 0));
 });
 
-test('train then predict: the trained model.onnx keeps its interface', () => {
+test('train then predict: the trained model.onnx keeps its interface and predicts what its weights compute', () => {
   const out = join(dir, 'trained');
   const t = cli('train', '--out', out, '--epochs', '3', '--quiet');
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /done: 3 epochs, 36 steps/);
   const p = cli('predict', '--model', join(out, 'model.onnx'));
   assert.equal(p.status, 0, p.stderr);
-  assert.equal(p.stdout.trim().split('\n').length, 712);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.normalization, null, 'the reference below feeds the raw series');
+  assertPredicts(p.stdout, manifest.config, loadModelFile(join(out, 'model.onnx')).tensors);
 });
 
 test('every command has --help; bad flags and files are one line on stderr with exit code 1', () => {

@@ -26,6 +26,16 @@ test('one column without a header', () => {
   assert.ok(out instanceof Float64Array);
 });
 
+test('exponents in every spelling: e or E, with +, - or no sign, after any mantissa', () => {
+  assert.deepEqual(read('1e+5\n2.5E+3\n-4e+0\n.5e+1\n6.E+2\n7e5\n8E-1\n+9.5e-2\n'), [1e5, 2500, -4, 5, 600, 7e5, 0.8, 0.095]);
+  // A first cell with an e+ exponent is data, not a header; a cell after a header is read the same.
+  assert.deepEqual(read('1e+5\n2\n'), [1e5, 2]);
+  assert.deepEqual(read('v\n1E+2\n'), [100]);
+  assert.deepEqual(read('t,v\n0,3e+1\n1,-2.5e+0\n', { column: 'v' }), [30, -2.5]);
+  assertFails('v\n1e+\n', {}, 2, /"1e\+" in column "v" is not a number/);
+  assertFails('v\n1e+-5\n', {}, 2, /"1e\+-5" in column "v" is not a number/);
+});
+
 test('column by name, by index, and by a digits-only string', () => {
   const csv = 'date,price,volume\n2024-01-01,1.5,10\n2024-01-02,2.5,20\n';
   assert.deepEqual(read(csv, { column: 'price' }), [1.5, 2.5]);

@@ -1,7 +1,8 @@
-// Independent float64 references, written from the math in plain loops: the LSTM and the forecaster, and a small
-// interpreter of builder graphs (forward ops only) that the gradient checks use for finite differences. Nothing here
+// Independent float64 references, written from the math in plain loops: the LSTM, the forecaster and the losses, and a
+// small interpreter of builder graphs (forward ops only) that the gradient checks use for finite differences. Nothing here
 // reuses src/graph's model code; it only reads a built Graph's nodes and the parameter naming interface.
 import type { Graph } from '../../src/graph/graph.ts';
+import type { LossName } from '../../src/graph/losses.ts';
 import type { Node } from '../../src/graph/node.ts';
 import type { ModelConfig } from '../../src/graph/model.ts';
 import type { Value } from '../../src/graph/value.ts';
@@ -124,6 +125,28 @@ export function forecasterForward(c: ModelConfig, params: Map<string, Tensor>, x
     h = relu(dense(h, get(`dense.${k}.weight`), get(`dense.${k}.bias`)));
   });
   return dense(h, get('fc.weight'), get('fc.bias')).data;
+}
+
+/** The losses as torch.nn.MSELoss, L1Loss and HuberLoss(delta) define them, with reduction='mean': per element
+ *  d², |d|, and 0.5·d² for |d| < delta else delta·(|d| - 0.5·delta), averaged over every element. A loss added to
+ *  LossName without a formula here fails to compile. */
+export function lossReference(kind: LossName, y: ArrayLike<number>, target: ArrayLike<number>, delta = 1): number {
+  const term = (d: number): number => {
+    const a = Math.abs(d);
+    switch (kind) {
+      case 'mse':
+        return d * d;
+      case 'l1':
+        return a;
+      case 'huber':
+        return a < delta ? 0.5 * d * d : delta * (a - 0.5 * delta);
+      default:
+        return kind satisfies never;
+    }
+  };
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += term(y[i]! - target[i]!);
+  return s / y.length;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

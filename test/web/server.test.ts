@@ -120,10 +120,14 @@ describe('viewer server', () => {
     assert.equal((await get(server.url, '/models/missing.onnx')).status, 404);
   });
 
-  test('safeSegments decodes names and rejects dot segments in any spelling', () => {
+  test('safeSegments decodes names and rejects dot segments in any spelling, encoded separators, NUL and drive letters, each with its reason', () => {
     assert.deepEqual(safeSegments('/'), []);
     assert.deepEqual(safeSegments('/a%20b/c.onnx'), ['a b', 'c.onnx']);
     assert.deepEqual(safeSegments('/dir/'), ['dir']);
-    for (const bad of ['/.', '/a/./b', '/%2e', '/a/%2E%2e/b', 'relative', '/a//b']) assert.throws(() => safeSegments(bad), bad);
+    for (const bad of ['/.', '/a/./b', '/%2e', '/a/%2E%2e/b', '/a//b', '/a%2fb', '/a%5Cb', '/%00', '/C:']) {
+      assert.throws(() => safeSegments(bad), { status: 400, message: 'the path leaves the served folder' }, bad);
+    }
+    assert.throws(() => safeSegments('relative'), { status: 400, message: 'the path must start with /' });
+    assert.throws(() => safeSegments('/a%zz'), { status: 400, message: 'the path is not valid percent-encoding' });
   });
 });

@@ -281,16 +281,70 @@ describe('web viewer in chromium', { skip }, () => {
     await page.screenshot({ path: join(SHOTS, 'viewer-csv.png'), fullPage: true });
   });
 
-  test('WebGPU is used when the browser has it, with a visible fallback to wasm when not', async () => {
-    await open(page, server.url);
-    const e = await settle(page, () => page.selectOption('#ep', 'webgpu'));
-    assert.equal(e.status, 'ready', e.error ?? '');
-    if (e.ep === 'webgpu') {
-      assert.equal(e.fallback, null);
-    } else {
-      assert.equal(e.ep, 'wasm');
-      assert.match((await page.textContent('#ep-fallback'))!, /WebGPU not used \(.+\): running on wasm/);
+  /** Selects WebGPU on a fresh page whose navigator.gpu is replaced by the expression `gpu` before the viewer's
+   *  scripts run (none: the browser's own), and checks the page against onnxruntime-node whatever provider it ends
+   *  up on. The stub is source text: a function would be serialised with what tsx's transform adds to it. */
+  async function selectWebgpu(gpu?: string): Promise<{ e: Exposed; used: string | null; fallback: string | null }> {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await p.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => route.abort());
+      if (gpu) await p.addInitScript(`Object.defineProperty(Navigator.prototype, 'gpu', { configurable: true, get: () => (${gpu}) });`);
+      await open(p, server.url);
+      // The stub is in place (a failing init script would leave the browser's own WebGPU silently).
+      if (gpu) assert.equal(await p.evaluate('navigator.gpu?.isStub'), true);
+      const e = await settle(p, () => p.selectOption('#ep', 'webgpu'));
+      assert.equal(e.status, 'ready', e.error ?? '');
+      const rows = testRange[1] - testRange[0];
+      assertClose(e.outputs, await nodePredict(reference, windows.x.slice(testRange[0] * c.window, testRange[1] * c.window), rows), `outputs on ${e.ep}`);
+      const text = async (sel: string) => ((await p.$(sel)) ? p.textContent(sel) : null);
+      return { e, used: await text('#ep-used'), fallback: await text('#ep-fallback') };
+    } finally {
+      await p.close();
     }
+  }
+
+  test('WebGPU is used when the browser has an adapter; without one the page says so and runs on wasm', async (t) => {
+    // Whether this browser has an adapter is asked here, apart from the page's own check.
+    const probe = await browser.newPage();
+    let hasAdapter: boolean;
+    try {
+      await probe.goto(server.url);
+      hasAdapter = await probe.evaluate(async () => {
+        const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+        return gpu ? (await gpu.requestAdapter().catch(() => null)) !== null : false;
+      });
+    } finally {
+      await probe.close();
+    }
+    const { e, used, fallback } = await selectWebgpu();
+    t.diagnostic(`this browser ${hasAdapter ? 'has' : 'has no'} WebGPU adapter`);
+    if (hasAdapter) {
+      assert.deepEqual({ ep: e.ep, fallback: e.fallback, used, shown: fallback }, { ep: 'webgpu', fallback: null, used: 'webgpu', shown: null });
+    } else {
+      assert.deepEqual(
+        { ep: e.ep, fallback: e.fallback, used, shown: fallback },
+        { ep: 'wasm', fallback: 'this browser has no WebGPU adapter', used: 'wasm', shown: 'WebGPU not used (this browser has no WebGPU adapter): running on wasm' },
+      );
+    }
+  });
+
+  test('a browser whose WebGPU gives no adapter: the page says so and runs on wasm', async () => {
+    const { e, used, fallback } = await selectWebgpu('{ isStub: true, requestAdapter: async () => null }');
+    assert.deepEqual(
+      { ep: e.ep, fallback: e.fallback, used, shown: fallback },
+      { ep: 'wasm', fallback: 'this browser has no WebGPU adapter', used: 'wasm', shown: 'WebGPU not used (this browser has no WebGPU adapter): running on wasm' },
+    );
+  });
+
+  test('a WebGPU adapter whose device cannot be created: the page shows the failure and runs on wasm', async (t) => {
+    const { e, used, fallback } = await selectWebgpu(
+      "{ isStub: true, requestAdapter: async () => ({ features: new Set(), limits: {}, info: {}, requestDevice: async () => { throw new Error('no device here'); } }) }",
+    );
+    assert.equal(e.ep, 'wasm');
+    assert.equal(used, 'wasm');
+    assert.match(e.fallback ?? '', /^WebGPU failed: .+/);
+    assert.equal(fallback, `WebGPU not used (${e.fallback}): running on wasm`);
+    t.diagnostic(fallback);
   });
 
   test('fine-tunes in the browser with train_step.onnx: the loss falls and the download holds the new weights', async () => {
