@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { ensureViewerBuilt } from '../../web/build.ts';
 import { startViewerServer } from '../../web/server.ts';
 import { UserError } from './errors.ts';
 
@@ -27,6 +26,8 @@ export const viewer: CommandModule<object, ViewerArgs> = {
   handler: async ({ port, models, rebuild }) => {
     const dir = resolve(models);
     if (!existsSync(dir)) throw new UserError(`--models ${models}: no such folder (npm run build-graph writes models/)`);
+    // Loaded here, not at the top: the builder (vite) takes ~150 MB, which every other command would pay too.
+    const { ensureViewerBuilt } = await import('../../web/build.ts');
     const dist = await ensureViewerBuilt({ force: rebuild });
     const server = await startViewerServer({ port, models: dir, dist }).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'EADDRINUSE' ? new UserError(`port ${port} is in use: pass another with --port`) : e;

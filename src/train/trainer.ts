@@ -11,6 +11,7 @@ import { epochBatches } from '../data/batches.ts';
 import { Rng } from '../data/rng.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeFileAtomic } from '../node/files.ts';
+import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { Tensor } from '../onnx/tensor.ts';
 import { ensureArtifacts } from './artifacts-dir.ts';
@@ -92,7 +93,17 @@ type Feeds = Record<string, ort.Tensor>;
 /** Bound on the input values one run copies in (x of K batches): 16M floats, 64 MB. */
 const MAX_RUN_VALUES = 1 << 24;
 
+/** Trains into `opts.out`, holding its lock throughout: a second run into the same folder is refused. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const lock = lockFolder(opts.out);
+  try {
+    return await trainLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const preset = opts.preset ?? 'default';
   const pick = <K extends keyof TrainSettings>(k: K): TrainSettings[K] => (opts[k] ?? PRESETS[preset][k]) as TrainSettings[K];
   let settings: TrainSettings = {
