@@ -12,7 +12,7 @@ import { Ops } from '../../src/graph/ops.ts';
 import type { Shape } from '../../src/graph/value.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { modelProto } from '../../src/onnx/serialize.ts';
-import { predictSeries } from '../../src/train/predict.ts';
+import { MAX_RUN_VALUES, predictSeries } from '../../src/train/predict.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-predict-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ for (const batch of [2e7, 1e12]) {
   test(`a model that fixes a batch of ${batch} is refused in one line before anything is allocated`, () => {
     const r = predictCli(writeModel(`batch-${batch}.onnx`, [batch, 10, 1]));
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`^error: .*batch-${batch}\\.onnx: the model's input fixes a batch of ${batch} windows of 10 steps, more than predict feeds in one run \\(4194304 values\\); export it with a dynamic batch\\n$`));
+    assert.match(r.stderr, new RegExp(`^error: .*batch-${batch}\\.onnx: the model's input fixes a batch of ${batch} windows of 10 steps, more than predict feeds in one run \\(${MAX_RUN_VALUES} values\\); export it with a dynamic batch\\n$`));
   });
 }
 
@@ -53,9 +53,10 @@ test('a model with a scalar output is refused in one line, not written as an emp
 });
 
 test('a window longer than one run may feed is refused in one line', () => {
-  const r = predictCli(writeModel('long-window.onnx', ['batch', 5_000_000, 1]));
+  const window = MAX_RUN_VALUES + 1;
+  const r = predictCli(writeModel('long-window.onnx', ['batch', window, 1]));
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^error: .*long-window\.onnx: a window of 5000000 steps is more than predict feeds in one run \(4194304 values\)\n$/);
+  assert.match(r.stderr, new RegExp(`^error: .*long-window\\.onnx: a window of ${window} steps is more than predict feeds in one run \\(${MAX_RUN_VALUES} values\\)\\n$`));
 });
 
 test('windows fed a few at a time give the same predictions as one batch, the last batch short', async () => {
