@@ -105,3 +105,16 @@ test('an output folder that cannot be written is one line, without a raw errno',
   // A read-only mount (EROFS) cannot be made without privileges here: its wording comes from the same table.
   assert.equal(writeErrorReason(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' })), 'the folder is not writable');
 });
+
+test('build-graph into a folder a run holds is refused too, and works once the lock is gone', () => {
+  const out = fresh();
+  writeLock(out, { ...thisProcess(), pid: process.pid, command: 'ingraph train --epochs 400' });
+  const r = cli(['build-graph', '--out', out]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`^error: .* is in use: locked by pid ${process.pid} on .* \\(ingraph train --epochs 400\\); wait for that run to end or choose another folder\\n$`));
+  assert.deepEqual(readdirSync(out), [LOCK_FILE], 'nothing was written');
+  rmSync(join(out, LOCK_FILE));
+  assert.equal(cli(['build-graph', '--out', out]).status, 0);
+  assert.ok(existsSync(join(out, 'model.onnx')));
+  assert.equal(existsSync(join(out, LOCK_FILE)), false);
+});
