@@ -1,7 +1,9 @@
 // The viewer's HTTP server: the built page at /, the models folder at /models/, both read-only, on 127.0.0.1
 // only. Nothing outside those two folders can be fetched: no `..`, no encoded separators, no symlink that leads out.
+// Other sites cannot read it either: a request must name this server by a loopback Host (a page on another domain
+// that rebinds its name to 127.0.0.1 still sends its own), and no served file other than the page can run script.
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -52,6 +54,17 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
+// Files of the models folder: opened directly (an SVG, an HTML file someone put there) they run nothing and are
+// downloaded, not shown as documents of this origin. The page's own files keep theirs (a worker script's CSP would
+// apply to the worker).
+const FILE_HEADERS = { 'Content-Security-Policy': "default-src 'none'; sandbox", 'Content-Disposition': 'attachment' };
+
+/** The Host values that name this server: loopback names with its port (browsers omit :80 on port 80). */
+function allowedHosts(port: number): Set<string> {
+  const names = [HOST, 'localhost', '[::1]'];
+  return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
+}
+
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -100,7 +113,8 @@ async function resolveInside(root: string, segments: string[]): Promise<string> 
   return real;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: ViewerServerOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, opts: ViewerServerOptions, hosts: Set<string>): Promise<void> {
+  if (!hosts.has((req.headers.host ?? '').toLowerCase())) throw new HttpError(403, 'the Host header does not name this server (127.0.0.1 or localhost)');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     throw new HttpError(405, 'read-only: only GET and HEAD');
@@ -112,27 +126,48 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ViewerSer
   const file = await resolveInside(root, !isModel && segments.length === 0 ? ['index.html'] : segments);
 
   const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const size = (await stat(file)).size;
-  res.writeHead(200, {
-    'Content-Type': type,
-    'Content-Length': size,
-    'X-Content-Type-Options': 'nosniff',
-    // Models change under the page whenever training writes them; the page itself is small.
-    'Cache-Control': 'no-cache',
-    ...(type.startsWith('text/html') ? { 'Content-Security-Policy': CSP, 'Referrer-Policy': 'no-referrer' } : {}),
-  });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
+  const fh = await open(file, 'r');
+  let streaming = false;
+  try {
+    // The length of the file as opened: one that grows while it is sent (train-log.jsonl during training) is sent
+    // as it was, so the body always matches Content-Length.
+    const size = (await fh.stat()).size;
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': size,
+      'X-Content-Type-Options': 'nosniff',
+      // Models change under the page whenever training writes them; the page itself is small.
+      'Cache-Control': 'no-cache',
+      ...(isModel ? FILE_HEADERS : type.startsWith('text/html') ? { 'Content-Security-Policy': CSP, 'Referrer-Policy': 'no-referrer' } : {}),
+    });
+    if (req.method === 'HEAD' || size === 0) {
+      res.end();
+      return;
+    }
+    streaming = true;
+    await new Promise<void>((ok, fail) => {
+      let sent = 0;
+      const body = createReadStream('', { fd: fh, start: 0, end: size - 1 });
+      res.on('close', () => body.destroy());
+      body
+        .on('data', (c) => (sent += c.length))
+        .on('error', fail)
+        .on('end', () => {
+          // A file cut short meanwhile: end the connection rather than leave the client waiting for bytes.
+          if (sent < size) res.destroy();
+          ok();
+        })
+        .pipe(res);
+    });
+  } finally {
+    if (!streaming) await fh.close();
   }
-  await new Promise<void>((ok, fail) => {
-    createReadStream(file).on('error', fail).on('end', ok).pipe(res);
-  });
 }
 
 export async function startViewerServer(opts: ViewerServerOptions): Promise<ViewerServer> {
+  let hosts = new Set<string>();
   const server = createServer((req, res) => {
-    handle(req, res, opts).catch((err: unknown) => {
+    handle(req, res, opts, hosts).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof HttpError ? err.message : 'internal error';
       if (res.headersSent) {
@@ -151,6 +186,7 @@ export async function startViewerServer(opts: ViewerServerOptions): Promise<View
     });
   });
   const { port } = server.address() as AddressInfo;
+  hosts = allowedHosts(port);
   return {
     url: `http://${HOST}:${port}/`,
     close: () =>

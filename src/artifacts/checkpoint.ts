@@ -111,7 +111,49 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   const payload = bytes.subarray(start);
   if (payload.length !== expected) fail(`truncated or padded: payload is ${payload.length} bytes, header says ${expected}`);
   if (crc32(payload) !== h.payload_crc32) fail('payload checksum mismatch (the file is corrupt or was modified)');
+  const bad = checkHeaderFields(h);
+  if (bad) fail(`corrupt header (${bad})`);
   const tensors = new Map<string, Float32Array>();
   for (const t of h.tensors) tensors.set(t.name, new Float32Array(payload.slice(t.offset, t.offset + t.length * 4).buffer));
   return { config: h.config, optimizer: h.optimizer, step: h.step, epoch: h.epoch, rng: h.rng, extra: h.extra ?? {}, tensors };
+}
+
+/** Largest size (hidden units, window, layers, dense widths) a checkpoint may declare; far beyond any real model. */
+const MAX_SIZE = 1 << 20;
+
+/**
+ * What is wrong with the header's fields, or null. A checksum proves only that the file is as written: one forged
+ * with a recomputed CRC must still not resume with a batch size of 0 (an endless loop) or a window of 2^40.
+ */
+function checkHeaderFields(h: Header): string | null {
+  const int = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+  const record = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const c = h.config as unknown;
+  if (!record(c)) return 'config is not an object';
+  for (const k of ['features', 'window', 'hidden', 'layers', 'outputs'] as const) if (!int(c[k], 1, MAX_SIZE)) return `config.${k} is ${show(c[k])}`;
+  if (!Array.isArray(c.dense) || c.dense.length > 64 || !c.dense.every((d) => int(d, 1, MAX_SIZE))) return `config.dense is ${show(c.dense)}`;
+  const o = h.optimizer as unknown;
+  if (!record(o) || typeof o.name !== 'string' || !record(o.hyper)) return 'optimizer is not { name, hyper }';
+  for (const [k, v] of Object.entries(o.hyper)) if (typeof v !== 'number' || !Number.isFinite(v)) return `optimizer.hyper.${k} is ${show(v)}`;
+  if (!int(h.step, 0)) return `step is ${show(h.step)}`;
+  if (!int(h.epoch, 0)) return `epoch is ${show(h.epoch)}`;
+  if (!int(h.rng, 0, 2 ** 32 - 1)) return `rng is ${show(h.rng)}`;
+  if (h.extra !== undefined && !record(h.extra)) return 'extra is not an object';
+  const st = h.extra?.settings;
+  if (st === undefined) return null;
+  if (!record(st)) return 'extra.settings is not an object';
+  for (const k of ['hidden', 'layers', 'window', 'batchSize'] as const) if (!int(st[k], 1, MAX_SIZE)) return `extra.settings.${k} is ${show(st[k])}`;
+  if (!int(st.epochs, 0)) return `extra.settings.epochs is ${show(st.epochs)}`;
+  if (!int(st.seed, 0)) return `extra.settings.seed is ${show(st.seed)}`;
+  if (typeof st.lr !== 'number' || !(st.lr > 0) || !Number.isFinite(st.lr)) return `extra.settings.lr is ${show(st.lr)}`;
+  if (!Array.isArray(st.dense) || st.dense.length > 64 || !st.dense.every((d) => int(d, 1, MAX_SIZE))) return `extra.settings.dense is ${show(st.dense)}`;
+  // Older checkpoints lack some of these; present, they must have their type.
+  for (const k of ['normalize', 'accumulateGrad'] as const) if (st[k] !== undefined && typeof st[k] !== 'boolean') return `extra.settings.${k} is ${show(st[k])}`;
+  for (const k of ['optimizer', 'loss'] as const) if (st[k] !== undefined && typeof st[k] !== 'string') return `extra.settings.${k} is ${show(st[k])}`;
+  return null;
+}
+
+function show(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

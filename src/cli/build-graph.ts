@@ -5,6 +5,7 @@ import type { RecurrenceMode } from '../autodiff/registry.ts';
 import type { LossName } from '../graph/losses.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
+import { lockFolder } from '../node/lock.ts';
 import { makeOptimizer, type OptimizerName } from '../optim/index.ts';
 import { intAtLeast, sizeList } from './validate.ts';
 
@@ -34,10 +35,17 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       .example('$0 build-graph --hidden 32 --window 20 --out models', ''),
   handler: (a) => {
     const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.outputs, dense: sizeList('dense')(a.dense)! };
-    const { files } = writeArtifacts(a.out, {
-      config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss, recurrence: a.recurrence,
-      lstmForward: a['lstm-forward'] === 'auto' ? undefined : a['lstm-forward'],
-    });
+    // The folder a training run may be using: the same lock as train's.
+    const lock = lockFolder(a.out);
+    let files: string[];
+    try {
+      ({ files } = writeArtifacts(a.out, {
+        config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss, recurrence: a.recurrence,
+        lstmForward: a['lstm-forward'] === 'auto' ? undefined : a['lstm-forward'],
+      }));
+    } finally {
+      lock.release();
+    }
     process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);
   },
 };

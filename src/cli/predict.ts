@@ -1,8 +1,8 @@
 // `ingraph predict`: one prediction per window of a series, written as CSV (row i predicts value i+window).
-import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { writeFileAtomic } from '../node/files.ts';
 import { loadSeries } from '../train/dataset.ts';
-import { predictSeries } from '../train/predict.ts';
+import { predictSeries, type Predictions } from '../train/predict.ts';
 import { column, intAtLeast } from './validate.ts';
 
 interface Args { model: string; data?: string; column?: string; window?: number; ep: 'cpu' | 'cuda'; device?: number; out?: string; seed: number }
@@ -24,12 +24,22 @@ export const predictCommand: CommandModule<object, Args> = {
   handler: async (a) => {
     const { series } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);
     const r = await predictSeries(a.model, series, { window: a.window, ep: a.ep, device: a.device });
-    const head = r.outputs === 1 ? 'prediction' : Array.from({ length: r.outputs }, (_, k) => `prediction_${k}`).join(',');
-    const lines = [`row,target_row,${head}`, ...r.predictions.map((p, i) => `${i},${i + r.window},${Array.from(p).join(',')}`)];
-    const text = `${lines.join('\n')}\n`;
     if (a.out) {
-      writeFileSync(a.out, text);
-      process.stderr.write(`wrote ${r.predictions.length} predictions (window ${r.window}) to ${a.out}\n`);
-    } else process.stdout.write(text);
+      writeFileAtomic(a.out, csvChunks(r));
+      process.stderr.write(`wrote ${r.count} predictions (window ${r.window}) to ${a.out}\n`);
+    } else for (const chunk of csvChunks(r)) process.stdout.write(chunk);
   },
 };
+
+/** The predictions as CSV text, a block of rows at a time: millions of rows never become one string. */
+function* csvChunks(r: Predictions, rowsPerChunk = 16384): Generator<string> {
+  const head = r.outputs === 1 ? 'prediction' : Array.from({ length: r.outputs }, (_, k) => `prediction_${k}`).join(',');
+  yield `row,target_row,${head}\n`;
+  for (let first = 0; first < r.count; first += rowsPerChunk) {
+    let text = '';
+    for (let i = first; i < Math.min(first + rowsPerChunk, r.count); i++) {
+      text += `${i},${i + r.window},${r.predictions.subarray(i * r.outputs, (i + 1) * r.outputs).join(',')}\n`;
+    }
+    yield text;
+  }
+}

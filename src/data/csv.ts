@@ -33,6 +33,12 @@ const AFTER_CLOSE = 4; // after the closing quote: only blanks may follow before
 
 // No number needs more characters; longer cells are cut so a corrupt file cannot make one cell hold gigabytes.
 const MAX_CELL = 1024;
+// The first line is kept cell by cell until it is known to be a header; a line of millions of commas would make
+// millions of strings. Spreadsheets stop at 16,384 columns.
+const MAX_FIRST_LINE_CELLS = 65536;
+const MAX_FIRST_LINE_CHARS = 2 ** 20;
+// U+FFFD twice: how a UTF-8 decoder reads a UTF-16 byte-order mark (FF FE or FE FF).
+const UTF16_BOM_AS_UTF8 = '\ufffd\ufffd';
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 const INDEX = /^\d+$/;
@@ -58,6 +64,7 @@ export class CsvColumnReader {
 
   /** Until the first non-blank line is read, every cell is kept: it may be the header. */
   private firstLine: string[] | null = [];
+  private firstLineChars = 0;
   private selected = -1;
   private label = '';
   private headerLine = 0;
@@ -88,11 +95,13 @@ export class CsvColumnReader {
     let i = 0;
     if (!this.started) {
       this.started = true;
+      if (chunk.startsWith(UTF16_BOM_AS_UTF8)) throw this.fail('the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8', 1);
       if (chunk.charCodeAt(0) === BOM) i = 1;
     }
     const delimiter = this.delimiter;
     for (; i < n; i++) {
       const c = chunk.charCodeAt(i);
+      if (c === 0) throw this.fail('the file holds NUL bytes: it is UTF-16 or binary, not UTF-8 text; save it as UTF-8', this.line);
       // The LF of a CRLF: the CR already ended the line.
       if (c === LF && this.afterCR) {
         this.afterCR = false;
@@ -174,6 +183,10 @@ export class CsvColumnReader {
 
   private endCell(): void {
     if (this.firstLine) {
+      this.firstLineChars += this.cell.length;
+      if (this.firstLine.length === MAX_FIRST_LINE_CELLS || this.firstLineChars > MAX_FIRST_LINE_CHARS) {
+        throw this.fail(`the first line is too long (over ${MAX_FIRST_LINE_CELLS} cells or ${MAX_FIRST_LINE_CHARS} characters); that is not a CSV ingraph reads`, this.line);
+      }
       this.firstLine.push(this.cellCut ? `${this.cell}…` : this.cell);
       this.cell = '';
       this.cellCut = false;
@@ -192,6 +205,7 @@ export class CsvColumnReader {
       else this.add(this.cell, this.cellCut);
     } else if (this.firstLine) {
       this.firstLine.length = 0;
+      this.firstLineChars = 0;
     }
     this.cellIndex = 0;
     this.cell = '';
@@ -224,12 +238,16 @@ export class CsvColumnReader {
     this.headerLine = this.rowLine;
     const names = cells.map((c) => c.trim());
     const byName = typeof spec === 'string' ? names.indexOf(spec.trim()) : -1;
+    if (byName >= 0 && names.indexOf(names[byName]!, byName + 1) >= 0) {
+      const at = names.flatMap((n, k) => (n === names[byName] ? [k] : []));
+      throw this.fail(`column ${JSON.stringify(names[byName])} appears ${at.length} times in the header (columns ${at.slice(0, 8).join(', ')}); pick one by its 0-based index`, this.rowLine);
+    }
     const found = byName >= 0 ? byName : index < names.length ? index : -1;
     if (found >= 0) this.select(found, names[found] ? `column "${names[found]}"` : `column ${found}`);
     else if (index >= 0) {
       throw this.fail(`column index ${index} is out of range: the header has ${plural(names.length, 'column')}`, this.rowLine);
     } else {
-      const list = names.map((n) => JSON.stringify(n)).join(', ');
+      const list = names.slice(0, 20).map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}…` : n)).join(', ') + (names.length > 20 ? `, … (${names.length} columns)` : '');
       throw this.fail(`no column "${String(spec).trim()}" in the header; its columns are ${list}`, this.rowLine);
     }
   }

@@ -59,7 +59,7 @@ export function makeWindows(series: ArrayLike<number>, opts: WindowOptions): Win
   const count = series.length - needed + 1;
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) y[i] = series[i + needed - 1]!;
-  return { x: fillInputs(series, window, count), y, count, window, features: 1, outputs: 1 };
+  return { x: windowBatch(series, window, 0, count), y, count, window, features: 1, outputs: 1 };
 }
 
 /**
@@ -67,18 +67,27 @@ export function makeWindows(series: ArrayLike<number>, opts: WindowOptions): Win
  * row i forecasting series[i+window], so count = length - window + 1.
  */
 export function windowInputs(series: ArrayLike<number>, window: number): WindowInputs {
+  const count = windowCount(series, window);
+  return { x: windowBatch(series, window, 0, count), count, window };
+}
+
+/** How many windows windowInputs makes: one per start position, the last one included. */
+export function windowCount(series: ArrayLike<number>, window: number): number {
   checkPositiveInteger('window', window);
   if (series.length < window) {
     throw new DataError(`the series has ${series.length} values; window ${window} needs at least ${window}`);
   }
-  const count = series.length - window + 1;
-  return { x: fillInputs(series, window, count), count, window };
+  return series.length - window + 1;
 }
 
-function fillInputs(series: ArrayLike<number>, window: number, count: number): Float32Array {
-  const x = new Float32Array(count * window);
+/**
+ * The inputs of windows first .. first+count-1 as [rows, window, 1]; rows past `count` stay zero (a model with a
+ * fixed batch gets its last batch padded). Lets a long series be fed a batch at a time, never all windows at once.
+ */
+export function windowBatch(series: ArrayLike<number>, window: number, first: number, count: number, rows = count): Float32Array {
+  const x = new Float32Array(rows * window);
   for (let i = 0; i < count; i++) {
-    for (let t = 0; t < window; t++) x[i * window + t] = series[i + t]!;
+    for (let t = 0; t < window; t++) x[i * window + t] = series[first + i + t]!;
   }
   return x;
 }

@@ -1,23 +1,31 @@
 // File writes that never leave a half-written file behind: write a temporary file in the same folder, flush it,
 // then rename it over the target (rename is atomic on POSIX file systems), then flush the folder. A process killed
-// mid-write leaves its temporary file; the next write of the same target removes it.
+// mid-write leaves its temporary file; the next write of the same target removes it. Temporary names hold the host,
+// the pid and a random part, so two writers never share one (two containers can both be pid 1).
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isDead, thisProcess } from './owner.ts';
 
 export class WriteError extends Error {
   override name = 'UserError';
 }
 
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+/** Writes `data`: bytes, text, or text in pieces (so that a large file need not be one string). */
+export function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<string>): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const me = thisProcess();
+  const tmp = join(dir, `.${basename(path)}.${me.host}.${me.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const pieces = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
   try {
     mkdirSync(dir, { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      for (const piece of pieces) {
+        const bytes = typeof piece === 'string' ? new TextEncoder().encode(piece) : piece;
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -37,34 +45,30 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     } catch {
       // The temporary file never existed (its folder could not be made): nothing to clean up.
     }
-    throw new WriteError(`cannot write ${path}: ${why(e)}; the previous file, if any, is unchanged`);
+    throw new WriteError(`cannot write ${path}: ${writeErrorReason(e)}; the previous file, if any, is unchanged`);
   }
 }
 
-/** Temporary files of `name` left by writers that no longer run (killed mid-write); a live writer's stay. */
+/** Temporary files of `name` left by writers that no longer run (killed mid-write); a live writer's stay, and so do
+ *  those of writers on other hosts, which cannot be checked. */
 function removeStaleTemps(dir: string, name: string): void {
   const prefix = `.${name}.`;
   try {
     for (const f of readdirSync(dir)) {
       if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
-      const pid = Number(f.slice(prefix.length, -'.tmp'.length));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(join(dir, f), { force: true });
+      // host.pid.random: the host may itself hold dots, so read from the end.
+      const parts = f.slice(prefix.length, -'.tmp'.length).split('.');
+      if (parts.length < 3) continue;
+      const owner = { host: parts.slice(0, -2).join('.'), pid: Number(parts.at(-2)) };
+      if (isDead(owner)) rmSync(join(dir, f), { force: true });
     }
   } catch {
     // Tidying up is best effort: the write itself has succeeded.
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function why(e: unknown): string {
+/** Why a file could not be written, in words. */
+export function writeErrorReason(e: unknown): string {
   switch ((e as NodeJS.ErrnoException).code) {
     case 'ENOSPC': return 'the disk is full';
     case 'EDQUOT': return 'the disk quota is used up';

@@ -2,6 +2,7 @@
 import type { onnx as T } from 'onnx-proto';
 import { OnnxError } from './errors.ts';
 import { onnx } from './proto.ts';
+import { checkWireBudget } from './wire-budget.ts';
 
 export function encodeModel(model: T.IModelProto): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
@@ -9,6 +10,7 @@ export function encodeModel(model: T.IModelProto): Uint8Array {
 
 export function decodeModel(bytes: Uint8Array, source = 'model'): T.ModelProto {
   if (bytes.length === 0) throw new OnnxError(`${source}: the file is empty, not an ONNX model`);
+  checkWireBudget(bytes, source);
   let model: T.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

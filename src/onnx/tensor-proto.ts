@@ -16,6 +16,10 @@ export function tensorToProto(name: string, t: Tensor): T.ITensorProto {
   return { name, dims: [...t.dims], dataType: DTYPE_CODE[t.dtype], rawData: Uint8Array.from(bytes) };
 }
 
+/** The location by which ONNX Runtime takes an external tensor's offset as a memory address in its own process:
+ *  from a file it would read (or crash on) any address the file names. */
+const ORT_MEMORY_MARKER = '*/_ORT_MEM_ADDR_/*';
+
 /** Largest tensor we agree to materialise from a file: a bound so a hostile header cannot ask for terabytes. */
 const MAX_ELEMENTS = 1 << 28;
 
@@ -67,6 +71,7 @@ function readExternal(tp: T.ITensorProto, name: string, where: string, nbytes: n
   const kv = new Map((tp.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
   const location = kv.get('location');
   if (!location) throw new OnnxError(`${where}: tensor ${quote(name)} is stored externally but names no location`);
+  if (location === ORT_MEMORY_MARKER) throw new OnnxError(`${where}: tensor ${quote(name)} names ONNX Runtime's in-memory marker ${quote(location)} as its location, which no file may`);
   if (!external) throw new OnnxError(`${where}: tensor ${quote(name)} is stored in ${quote(location)}, which cannot be read here`);
   // Plain decimal only: Number() would also take "0x10", "1e3", " 7 " and "" (as 0).
   const int = (v: string | undefined, absent: number) => (v === undefined ? absent : /^\d{1,15}$/.test(v) ? Number(v) : NaN);

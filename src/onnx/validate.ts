@@ -80,6 +80,7 @@ function checkGraph(g: T.IGraphProto, outer: Scope, where: string, depth: number
     }
     for (const a of node.attribute ?? []) {
       const at = `${where}: ${label} attribute ${quote(a.name ?? '')}`;
+      if (a.sparseTensor || (a.sparseTensors ?? []).length > 0) throw new OnnxError(`${at} holds a sparse tensor, which ingraph does not read`);
       for (const t of a.t ? [a.t, ...(a.tensors ?? [])] : a.tensors ?? []) tensorFromProto(t, at, ctx.external);
       // Deep inside, the path to a subgraph would make a message of kilobytes: name the innermost levels only.
       const inner = (sg: T.IGraphProto) => `${depth < 2 ? at : `${ctx.source}: … ${label} attribute ${quote(a.name ?? '')}`} graph ${quote(sg.name ?? '')}`;

@@ -4,7 +4,7 @@
 // ONNX Runtime from the model's folder). The file is validated first (src/node/onnx-file.ts), so a broken or
 // hostile one gets one clear error before ONNX Runtime opens it.
 import * as ort from 'onnxruntime-node';
-import { windowInputs } from '../data/windows.ts';
+import { windowBatch, windowCount } from '../data/windows.ts';
 import { loadModelFile } from '../node/onnx-file.ts';
 import { OnnxError, quote } from '../onnx/errors.ts';
 import { inspectModel } from '../onnx/inspect.ts';
@@ -32,7 +32,21 @@ export function modelWindow(modelPath: string): { batch: number | null; window: 
   return { batch: num(shape?.[0]), window: num(shape?.[1]), features: num(shape?.[2]) };
 }
 
-export async function predictSeries(modelPath: string, series: ArrayLike<number>, o: PredictOptions = {}): Promise<{ window: number; predictions: Float32Array[]; outputs: number }> {
+/** Values fed per session run: the batch is sized to this, so memory stays bounded whatever the window. */
+export const MAX_RUN_VALUES = 2 ** 22;
+const DEFAULT_BATCH = 4096;
+
+export interface Predictions {
+  window: number;
+  /** Windows predicted: one per start position, row i forecasting value i+window. */
+  count: number;
+  /** Values per window. */
+  outputs: number;
+  /** [count, outputs], row-major. */
+  predictions: Float32Array;
+}
+
+export async function predictSeries(modelPath: string, series: ArrayLike<number>, o: PredictOptions = {}): Promise<Predictions> {
   const fixed = modelWindow(modelPath);
   if (fixed.features !== null && fixed.features !== 1) throw new OnnxError(`${modelPath}: the model takes ${fixed.features} features per step; predict reads one column`);
   if (fixed.window !== null && o.window !== undefined && o.window !== fixed.window) {
@@ -40,23 +54,46 @@ export async function predictSeries(modelPath: string, series: ArrayLike<number>
   }
   const window = fixed.window ?? o.window;
   if (window === undefined) throw new OnnxError(`${modelPath}: the model's window is not fixed in its input shape; give --window`);
-  const session = await createSession(modelPath, { ep: o.ep ?? 'cpu', deviceId: o.device });
-  const inputs = windowInputs(series, window);
+  if (window > MAX_RUN_VALUES) throw new OnnxError(`${modelPath}: a window of ${window} steps is more than predict feeds in one run (${MAX_RUN_VALUES} values)`);
   // A model with a fixed batch gets exactly that many windows a run, the last run padded with zeros.
-  const chunk = fixed.batch ?? o.batch ?? 4096;
-  const predictions: Float32Array[] = [];
-  let outputs = 1;
-  for (let a = 0; a < inputs.count; a += chunk) {
-    const n = Math.min(chunk, inputs.count - a);
-    const rows = fixed.batch ?? n;
-    const xs = new Float32Array(rows * window);
-    xs.set(inputs.x.subarray(a * window, (a + n) * window));
-    const x = new ort.Tensor('float32', xs, [rows, window, 1]);
-    const r = await session.run({ [session.inputNames[0]!]: x });
-    const data = r[session.outputNames[0]!]!.data as Float32Array;
-    outputs = data.length / rows;
-    for (let k = 0; k < n; k++) predictions.push(data.slice(k * outputs, (k + 1) * outputs));
+  if (fixed.batch !== null && fixed.batch * window > MAX_RUN_VALUES) {
+    throw new OnnxError(`${modelPath}: the model's input fixes a batch of ${fixed.batch} windows of ${window} steps, more than predict feeds in one run (${MAX_RUN_VALUES} values); export it with a dynamic batch`);
   }
-  await session.release();
-  return { window, predictions, outputs };
+  const count = windowCount(series, window);
+  const chunk = fixed.batch ?? Math.max(1, Math.min(o.batch ?? DEFAULT_BATCH, Math.floor(MAX_RUN_VALUES / window)));
+  const session = await createSession(modelPath, { ep: o.ep ?? 'cpu', deviceId: o.device });
+  try {
+    let predictions: Float32Array | null = null;
+    let outputs = 0;
+    for (let first = 0; first < count; first += chunk) {
+      const n = Math.min(chunk, count - first);
+      const rows = fixed.batch ?? n;
+      const x = new ort.Tensor('float32', windowBatch(series, window, first, n, rows), [rows, window, 1]);
+      const r = (await session.run({ [session.inputNames[0]!]: x }))[session.outputNames[0]!]!;
+      const per = perWindow(r.dims, rows, modelPath, session.outputNames[0]!);
+      if (!predictions) {
+        outputs = per;
+        if (count * outputs > MAX_RUN_VALUES * 32) {
+          throw new OnnxError(`${modelPath}: ${count} windows of ${outputs} values each is more than predict holds (${MAX_RUN_VALUES * 32} values)`);
+        }
+        predictions = new Float32Array(count * outputs);
+      } else if (per !== outputs) {
+        throw new OnnxError(`${modelPath}: output ${quote(session.outputNames[0]!)} gave ${outputs} values per window, then ${per}`);
+      }
+      predictions.set((r.data as Float32Array).subarray(0, n * outputs), first * outputs);
+    }
+    return { window, count, outputs, predictions: predictions! };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Values per window in an output of shape `dims` for `rows` windows; a scalar or another batch is refused. */
+function perWindow(dims: readonly number[], rows: number, modelPath: string, name: string): number {
+  if (dims.length === 0 || dims[0] !== rows) {
+    throw new OnnxError(`${modelPath}: output ${quote(name)} has shape [${dims.join(',')}] for ${rows} windows; predict needs one row per window, [batch, …]`);
+  }
+  const per = dims.slice(1).reduce((a, d) => a * d, 1);
+  if (per === 0) throw new OnnxError(`${modelPath}: output ${quote(name)} has shape [${dims.join(',')}]: no value per window`);
+  return per;
 }

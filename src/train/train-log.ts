@@ -1,5 +1,6 @@
 // train-log.jsonl: one JSON line per epoch.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../node/files.ts';
 
 export interface LogLine {
   epoch: number;
@@ -12,10 +13,11 @@ export function appendLog(path: string, line: LogLine): void {
   appendFileSync(path, `${JSON.stringify(line)}\n`);
 }
 
-/** A resumed run rewrites the epochs after its checkpoint, so their old lines go. */
+/** A resumed run rewrites the epochs after its checkpoint, so their old lines go; the shorter log replaces the old
+ *  one whole (a kill meanwhile leaves one or the other, never an empty log). */
 export function truncateLog(path: string, epoch: number): void {
   if (!existsSync(path)) return;
-  if (epoch === 0) return writeFileSync(path, '');
+  if (epoch === 0) return writeFileAtomic(path, '');
   // A line torn by a crash mid-append is dropped with the epochs after the checkpoint.
   const epochOf = (l: string) => {
     try {
@@ -25,6 +27,6 @@ export function truncateLog(path: string, epoch: number): void {
     }
   };
   const keep = readFileSync(path, 'utf8').split('\n').filter((l) => l && epochOf(l) <= epoch);
-  writeFileSync(path, keep.map((l) => `${l}\n`).join(''));
+  writeFileAtomic(path, keep.map((l) => `${l}\n`));
 }
 

@@ -11,6 +11,7 @@ import { Rng } from '../data/rng.ts';
 import { EpochNonFiniteError, TrainStepEngine, specOf } from '../engine/engine.ts';
 import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeFileAtomic } from '../node/files.ts';
+import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { ensureArtifacts } from './artifacts-dir.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
@@ -91,7 +92,17 @@ export interface TrainResult {
 /** Bound on the input values one run copies in (x of K batches): 16M floats, 64 MB. */
 const MAX_RUN_VALUES = 1 << 24;
 
+/** Trains into `opts.out`, holding its lock throughout: a second run into the same folder is refused. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const lock = lockFolder(opts.out);
+  try {
+    return await trainLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const preset = opts.preset ?? 'default';
   const pick = <K extends keyof TrainSettings>(k: K): TrainSettings[K] => (opts[k] ?? PRESETS[preset][k]) as TrainSettings[K];
   let settings: TrainSettings = {
