@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import yargs, { type CommandModule } from 'yargs';
-import { commands } from '../../src/cli/commands.ts';
+import { commands as libraryCommands } from '../../src/cli/commands.ts';
+import { viewerCommand } from '../../web/viewer-command.ts';
+
+// What bin/ingraph.ts registers.
+const commands = [...libraryCommands, viewerCommand];
 import { parseError } from '../../src/cli/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-flags-'));
@@ -153,7 +157,7 @@ test('the CLI: exit code 1 and one line on stderr for bad flags, unknown flags a
 test('build-graph: an error in its handler is one line too', async () => {
   const cases: [string[], RegExp][] = [
     [['build-graph', '--dense', '4,0', '--out', join(dir, 'never')], /^error: --dense must be a whole number ≥ 1, got 0$/],
-    [['build-graph', '--out', '/dev/null/models'], /^error: cannot write \/dev\/null\/models\/.*: a folder on its path is a file/],
+    [['build-graph', '--out', '/dev/null/models'], /^error: cannot lock \/dev\/null\/models for writing: a folder on its path is a file$/],
   ];
   const results = await inParallel(cases, 2, ([args]) => run(args));
   cases.forEach(([args, why], i) => {
