@@ -3,8 +3,10 @@ import type { CommandModule } from 'yargs';
 import { buildGraphCommand } from './build-graph.ts';
 import { doctor } from './doctor.ts';
 import { predictCommand } from './predict.ts';
+import { sweepCommand } from './sweep.ts';
 import { trainCommand } from './train.ts';
 import { viewer } from './viewer.ts';
+import { workerCommand } from './worker.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, doctor, viewer];
+export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, sweepCommand, workerCommand, doctor, viewer];
