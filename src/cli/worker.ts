@@ -1,5 +1,5 @@
 // `ingraph worker`: a thin adapter over startQueueWorker() — serves a sweep's queue until Ctrl-C or SIGTERM, then
-// lets its running jobs stop at a checkpoint (BullMQ gives them to another worker) and exits.
+// stops its running jobs at a checkpoint (BullMQ retries them, resuming there) and exits.
 import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
 import { startQueueWorker } from '../sweep/queue.ts';
@@ -38,6 +38,9 @@ export const workerCommand: CommandModule<object, Args> = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    // Running jobs stop at their next step with a checkpoint; the retry (another worker, or this one restarted)
+    // resumes from it.
+    worker.cancelAllJobs('the worker is stopping');
     await worker.close();
   },
 };

@@ -42,6 +42,11 @@ export function jobState(dir: string): JobState {
   return { status: 'pending' };
 }
 
+/** Clears a failure recorded by an earlier run, before the job is run again. */
+export function forgetFailure(dir: string): void {
+  rmSync(join(dir, FAILED), { force: true });
+}
+
 /** Failures that another attempt would repeat (bad series, non-finite loss, a damaged checkpoint). */
 function isJobFailure(e: unknown): boolean {
   return e instanceof TrainError || e instanceof DataError || e instanceof CheckpointError || e instanceof RangeError;
@@ -55,7 +60,6 @@ function isJobFailure(e: unknown): boolean {
 export async function runJob(job: JobSpec, o: { last: boolean; signal?: AbortSignal }): Promise<JobState> {
   const before = jobState(job.dir);
   if (before.status === 'done') return before;
-  rmSync(join(job.dir, FAILED), { force: true });
   try {
     const r = await train({
       out: job.dir, data: job.data, ...job.settings, resume: existsSync(join(job.dir, FILES.checkpoint)),

@@ -32,46 +32,60 @@ export async function runOnQueue(jobs: JobSpec[], o: QueueRunOptions): Promise<v
   await assertReachable(o.url);
   const queue = new Queue(QUEUE_NAME, { connection: redisConnection(o.url) });
   queue.on('error', () => {}); // Redis away for a while: the polls below retry
-  const add = (specs: JobSpec[]) => queue.addBulk(specs.map((s) => ({ name: s.series, data: s, opts: { ...JOB_OPTIONS, jobId: queueId(s) } })));
   const started = performance.now();
-  const grace = o.lockMs ?? LOCK_MS;
-  const missingSince = new Map<string, number>();
   try {
-    await add(jobs);
+    const c = queueCoordinator(queue, jobs, o.lockMs ?? LOCK_MS);
+    await c.add(jobs);
     for (;;) {
-      const counts = { total: jobs.length, done: 0, failed: 0, running: 0 };
-      const pending = jobs.filter((s) => {
-        const st = jobState(s.dir).status;
-        if (st !== 'pending') counts[st]++;
-        return st === 'pending';
-      });
-      try {
-        counts.running = await queue.getActiveCount();
-        const states = await Promise.all(pending.map((s) => queue.getJobState(queueId(s))));
-        const now = Date.now();
-        const lost = pending.filter((s, i) => {
-          const id = queueId(s);
-          if (states[i] !== 'unknown') {
-            missingSince.delete(id);
-            return false;
-          }
-          if (!missingSince.has(id)) missingSince.set(id, now);
-          return now - missingSince.get(id)! > grace;
-        });
-        if (lost.length) {
-          lost.forEach((s) => missingSince.delete(queueId(s)));
-          await add(lost);
-        }
-      } catch {
-        // Redis is unreachable for now; ioredis reconnects and the next poll carries on.
-      }
+      const t0 = performance.now();
+      const counts = await c.poll();
       o.onProgress?.(progressOf(counts, started));
-      if (pending.length === 0) return;
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+      if (counts.done + counts.failed === counts.total) return;
+      // A pass over many thousands of jobs takes a while: never spend more than a fifth of the time polling.
+      await new Promise((r) => setTimeout(r, Math.max(o.pollMs ?? 500, 4 * (performance.now() - t0))));
     }
   } finally {
     await queue.close();
   }
+}
+
+/** The coordinator's state over one sweep's jobs: `poll` reads the unfinished jobs' folders, counts, and puts back
+ *  on the queue each unfinished job that Redis has not known for longer than a worker's lock lasts. */
+export function queueCoordinator(queue: Queue, jobs: JobSpec[], lockMs: number) {
+  const add = (specs: JobSpec[]) => queue.addBulk(specs.map((s) => ({ name: s.series, data: s, opts: { ...JOB_OPTIONS, jobId: queueId(s) } })));
+  const counts = { total: jobs.length, done: 0, failed: 0, running: 0 };
+  let pending = jobs;
+  const missingSince = new Map<string, number>();
+  const poll = async (): Promise<typeof counts> => {
+    pending = pending.filter((s) => {
+      const st = jobState(s.dir).status;
+      if (st !== 'pending') counts[st]++;
+      return st === 'pending';
+    });
+    try {
+      counts.running = await queue.getActiveCount();
+      // One call for the ids of every job Redis still holds to run (finished jobs are removed from it).
+      const queued = new Set(await queue.getRanges(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'], 0, -1));
+      const now = Date.now();
+      const lost = pending.filter((s) => {
+        const id = queueId(s);
+        if (queued.has(id)) {
+          missingSince.delete(id);
+          return false;
+        }
+        if (!missingSince.has(id)) missingSince.set(id, now);
+        return now - missingSince.get(id)! > lockMs;
+      });
+      if (lost.length) {
+        lost.forEach((s) => missingSince.delete(queueId(s)));
+        await add(lost);
+      }
+    } catch {
+      // Redis is unreachable for now; ioredis reconnects and the next poll carries on.
+    }
+    return { ...counts };
+  };
+  return { add, poll };
 }
 
 export interface QueueWorkerOptions {

@@ -1,7 +1,7 @@
 // A sweep from end to end: plan the jobs, run the unfinished ones on the chosen backend (worker threads here, or a
 // BullMQ queue served by workers anywhere), then gather the leaderboard from the job folders.
 import { availableParallelism } from 'node:os';
-import { jobState } from './job.ts';
+import { forgetFailure, jobState } from './job.ts';
 import { collectLeaderboard, writeLeaderboard, type Leaderboard, type Metric, type RunSummary } from './leaderboard.ts';
 import { planSweep, type SweepInput, type SweepPlan } from './plan.ts';
 import { runPool } from './pool.ts';
@@ -30,7 +30,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   // An unreachable queue fails before the data is read or anything is written.
   if (o.backend.kind === 'queue') await assertReachable(o.backend.url);
   const plan = await planSweep(o);
+  // Finished jobs are skipped; those that failed in an earlier run are tried again.
   const todo = plan.jobs.map((j) => j.spec).filter((s) => jobState(s.dir).status !== 'done');
+  todo.forEach((s) => forgetFailure(s.dir));
   o.onPlan?.({ jobs: plan.jobs.length, todo: todo.length, series: new Set(plan.jobs.map((j) => j.spec.series)).size });
   const t0 = performance.now();
   const b = o.backend;

@@ -115,6 +115,10 @@ test('16 jobs on 2 worker processes give the in-process leaderboard, the poisone
   assert.deepEqual(failed.map((r) => r.series), ['tiny', 'tiny', 'tiny', 'tiny']);
   for (const f of failed) assert.match(f.reason!, /^the series has 6 values; window 8 with horizon 1 needs at least 9$/);
   assertSameBoard(pooled, queued);
+  // Again: the finished jobs are skipped, the failed ones queued again (and failing the same way).
+  const again = await runSweep(sweep('queued', onQueue));
+  assert.equal(again.run.ran, 4);
+  assertSameBoard(queued, again);
 });
 
 test('Redis restarted mid-sweep, losing every key: the sweep still completes with the same leaderboard', async () => {
