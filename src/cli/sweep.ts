@@ -53,7 +53,9 @@ export const sweepCommand: CommandModule<object, Args> = {
       out: a.out, data: a.data, column: column(a.column), group: a.group, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
       base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },
       backend: a.queue ? { kind: 'queue', url: a.queue, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000 } : { kind: 'pool', workers: a.workers },
-      onPlan: (p) => !a.quiet && process.stderr.write(`${p.jobs} jobs over ${p.series} series; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`),
+      onPlan: (p) => {
+        if (!a.quiet) process.stderr.write(`${p.jobs} jobs over ${p.series} series; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`);
+      },
       onProgress: show,
     });
     show(null);

@@ -69,8 +69,13 @@ export async function runJob(job: JobSpec, o: { last: boolean; signal?: AbortSig
     return jobState(job.dir);
   } catch (e) {
     if (!isJobFailure(e) && !o.last) throw e;
-    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-    writeFileAtomic(join(job.dir, FAILED), `${JSON.stringify({ reason })}\n`);
-    return { status: 'failed', reason };
+    return recordFailure(job.dir, e);
   }
+}
+
+/** Writes the error's first line to the job's failed.json and returns that state. */
+export function recordFailure(dir: string, e: unknown): JobState {
+  const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  writeFileAtomic(join(dir, FAILED), `${JSON.stringify({ reason })}\n`);
+  return { status: 'failed', reason };
 }

@@ -2,7 +2,7 @@
 // at a time (train() on one intra-op thread), as many threads as asked (default: the cores).
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startWorker } from '../node/ts-worker.ts';
-import type { JobSpec, JobState } from './job.ts';
+import { recordFailure, type JobSpec, type JobState } from './job.ts';
 import { progressOf, type SweepProgress } from './progress.ts';
 
 const THREAD = siblingModule(import.meta.url, 'pool-thread');
@@ -23,7 +23,7 @@ export async function runPool(jobs: JobSpec[], o: { workers: number; onProgress?
         state = await ask(thread, job);
       } catch (e) {
         // A thread that died takes only its job with it: a fresh one serves the rest.
-        state = { status: 'failed', reason: `the worker thread died: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+        state = recordFailure(job.dir, `the worker thread died: ${e instanceof Error ? e.message : String(e)}`);
         thread = startWorker(THREAD);
       }
       counts.running--;

@@ -6,6 +6,6 @@ import { runJob, type JobSpec, type JobState } from './job.ts';
 // this orphaned child must not keep writing into the same folder.
 process.on('disconnect', () => process.exit(1));
 
-export default async function process_(job: SandboxedJob<JobSpec>, _token: string | undefined, signal?: AbortSignal): Promise<JobState> {
+export default async function processJob(job: SandboxedJob<JobSpec>, _token: string | undefined, signal?: AbortSignal): Promise<JobState> {
   return runJob(job.data, { last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), signal });
 }
