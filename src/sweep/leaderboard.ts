@@ -58,7 +58,8 @@ export function collectLeaderboard(plan: SweepPlan, metric: Metric): Leaderboard
 
 export interface RunSummary {
   backend: string;
-  workers: number;
+  /** The pool's threads; null on the queue, whose workers are other processes. */
+  workers: number | null;
   seconds: number;
   /** Jobs this run trained (finished jobs from earlier runs are skipped) and how fast. */
   ran: number;

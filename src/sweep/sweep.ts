@@ -36,9 +36,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   o.onPlan?.({ jobs: plan.jobs.length, todo: todo.length, series: new Set(plan.jobs.map((j) => j.spec.series)).size });
   const t0 = performance.now();
   const b = o.backend;
-  const workers = b.kind === 'pool' ? (b.workers ?? availableParallelism()) : 0;
+  const workers = b.kind === 'pool' ? (b.workers ?? availableParallelism()) : null;
   if (todo.length > 0) {
-    if (b.kind === 'pool') await runPool(todo, { workers, onProgress: o.onProgress });
+    if (b.kind === 'pool') await runPool(todo, { workers: workers ?? 1, onProgress: o.onProgress });
     else await runOnQueue(todo, { url: b.url, lockMs: b.lockMs, onProgress: o.onProgress });
   }
   const seconds = (performance.now() - t0) / 1000;
