@@ -1,6 +1,7 @@
 // A real Redis for the queue tests: Debian's redis-server on a free loopback port, without persistence, so a
 // restart loses every key (the worst case the sweep must survive).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertReachable } from '../../src/sweep/redis.ts';
@@ -15,6 +16,7 @@ export interface TestRedis {
 }
 
 export async function startRedis(): Promise<TestRedis> {
+  if (!existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: apt-get install redis-server (.ci/run does)`);
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let proc: ChildProcess;
