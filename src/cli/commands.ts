@@ -4,7 +4,9 @@ import { buildGraphCommand } from './build-graph.ts';
 import { doctor } from './doctor.ts';
 import { predictCommand } from './predict.ts';
 import { setupCudaCommand } from './setup-cuda.ts';
+import { sweepCommand } from './sweep.ts';
 import { trainCommand } from './train.ts';
+import { workerCommand } from './worker.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, doctor, setupCudaCommand];
+export const commands: CommandModule<any, any>[] = [buildGraphCommand, trainCommand, predictCommand, sweepCommand, workerCommand, doctor, setupCudaCommand];

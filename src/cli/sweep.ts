@@ -1,0 +1,89 @@
+// `ingraph sweep`: a thin adapter over runSweep() — flags in, progress on stderr, the leaderboard out.
+import type { CommandModule } from 'yargs';
+import type { LossName } from '../graph/losses.ts';
+import type { OptimizerName } from '../optim/index.ts';
+import { leaderboardMarkdown, METRICS, type Metric } from '../sweep/leaderboard.ts';
+import type { SweepProgress } from '../sweep/progress.ts';
+import { runSweep } from '../sweep/sweep.ts';
+import { UserError } from './errors.ts';
+import { column, intAtLeast, positive } from './validate.ts';
+
+interface Args {
+  data: string; column?: string; group?: string; grid: string; out: string; workers?: number; queue?: string; metric: Metric;
+  epochs?: number; hidden?: number; layers?: number; window?: number; lr?: number; 'batch-size'?: number; seed?: number;
+  normalize?: boolean; optimizer?: OptimizerName; loss?: LossName; 'checkpoint-seconds'?: number; 'lock-seconds'?: number; quiet: boolean;
+}
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: 'sweep',
+  describe: 'train one model per grid point and per series (a long-format CSV\'s --group), in worker threads or on a BullMQ queue; writes a leaderboard',
+  builder: (y) =>
+    y
+      .option('data', { requiresArg: true, type: 'string', demandOption: true, describe: 'CSV file: one series, or many in long format with --group' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'value column, by header name or 0-based index' })
+      .option('group', { requiresArg: true, type: 'string', describe: 'long format: the column naming each row\'s series (one model per series)' })
+      .option('grid', { requiresArg: true, type: 'string', default: '', describe: 'settings to try, e.g. "hidden=5,16,32 lr=1e-2,1e-3 window=12,24"' })
+      .option('out', { requiresArg: true, type: 'string', default: 'sweep', describe: 'folder for the jobs and the leaderboard (shared by every worker)' })
+      .option('workers', { requiresArg: true, type: 'number', describe: 'worker threads in this process (default: the cores)', coerce: intAtLeast('workers', 1) })
+      .option('queue', { requiresArg: true, type: 'string', describe: 'redis://HOST:PORT: queue the jobs for `ingraph worker` processes instead' })
+      .option('metric', { requiresArg: true, choices: METRICS, default: 'test_mse' as Metric, describe: 'what the leaderboard ranks by' })
+      .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 1) })
+      .option('hidden', { requiresArg: true, type: 'number', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { requiresArg: true, type: 'number', coerce: intAtLeast('layers', 1) })
+      .option('window', { requiresArg: true, type: 'number', coerce: intAtLeast('window', 1) })
+      .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
+      .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
+      .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
+      .option('normalize', { type: 'boolean', describe: 'standardise each series (fitted on its training split)' })
+      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const })
+      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const })
+      .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between a job\'s checkpoints (default 5)', coerce: positive('checkpoint-seconds') })
+      .option('lock-seconds', { requiresArg: true, type: 'number', describe: 'with --queue: the workers\' --lock-seconds (a job Redis lost is queued again after this)', coerce: positive('lock-seconds') })
+      .option('quiet', { type: 'boolean', default: false })
+      .check((a) => {
+        if (a.group !== undefined && a.column === undefined) throw new UserError('--group needs --column, the value column');
+        if (a.workers !== undefined && a.queue !== undefined) throw new UserError('--workers is for this process\'s threads; with --queue, start `ingraph worker` processes');
+        return true;
+      })
+      .example('$0 sweep --data prices.csv --column close --grid "hidden=5,16 lr=1e-2,1e-3"', '')
+      .example('$0 sweep --data stocks.csv --group symbol --column price --epochs 50 --queue redis://127.0.0.1:6379', ''),
+  handler: async (a) => {
+    const show = progressLine(process.stderr, a.quiet);
+    const r = await runSweep({
+      out: a.out, data: a.data, column: column(a.column), group: a.group, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
+      base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },
+      backend: a.queue ? { kind: 'queue', url: a.queue, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000 } : { kind: 'pool', workers: a.workers },
+      onPlan: (p) => {
+        if (!a.quiet) process.stderr.write(`${p.jobs} jobs over ${p.series} series; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`);
+      },
+      onProgress: show,
+    });
+    show(null);
+    const rows = r.board.rows;
+    const failed = rows.filter((x) => x.status === 'failed');
+    if (!a.quiet) process.stdout.write(`\n${leaderboardMarkdown(r.board)}\n`);
+    process.stdout.write(`done: ${rows.length - failed.length} of ${rows.length} jobs finished, ${failed.length} failed; ${r.run.ran} trained now in ${r.run.seconds.toFixed(1)} s (${r.run.jobs_per_second} jobs/s)\nwrote ${r.files.join(', ')}\n`);
+    for (const f of failed) process.stderr.write(`failed: ${f.series} ${f.job}: ${f.reason}\n`);
+  },
+};
+
+/** One progress line, redrawn in place on a terminal, printed when a job finishes otherwise; null ends it. */
+function progressLine(stream: NodeJS.WriteStream, quiet: boolean): (p: SweepProgress | null) => void {
+  let last = '';
+  let finished = -1;
+  return (p) => {
+    if (quiet) return;
+    if (p === null) {
+      if (stream.isTTY && last) stream.write('\n');
+      return;
+    }
+    const text = `jobs ${p.done + p.failed}/${p.total}: ${p.done} done, ${p.running} running, ${p.failed} failed${p.eta === null ? '' : `, ETA ${p.eta.toFixed(0)} s`}`;
+    if (stream.isTTY) {
+      if (text !== last) stream.write(`\r${text}\x1b[K`);
+    } else if (p.done + p.failed !== finished) {
+      stream.write(`${text}\n`);
+    }
+    last = text;
+    finished = p.done + p.failed;
+  };
+}
