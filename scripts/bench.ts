@@ -128,7 +128,7 @@ async function levers(o: BenchOptions, work: Workload, scratch: string): Promise
     ...(['disabled', 'basic', 'extended'] as const).map((optimization) => ({ lever: `graph optimisation '${optimization}'`, run: loop(2, { ...base, optimization }) })),
     { lever: '2 intra-op threads', run: loop(2, { ...base, threads: 2 }) },
     { lever: 'Scan backward (recurrence \'scan\')', run: loop(2, { ...base, recurrence: 'scan' as const }) },
-    { lever: 'LSTM op forward (the train step before 7da0a92)', run: loop(2, { ...base, lstmForward: 'op' as const }) },
+    { lever: 'LSTM op forward (instead of the unrolled composite)', run: loop(2, { ...base, lstmForward: 'op' as const }) },
     { lever: 'train() itself, evalEvery = epochs (one evaluation)', run: trainer(work.epochs) },
     { lever: `train() itself, evalEvery default (every ${Math.max(1, Math.floor(work.epochs / 100))} epochs)`, run: trainer(undefined) },
   ];

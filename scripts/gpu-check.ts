@@ -1,4 +1,4 @@
-// Every GPU check of issue 4 in one run, for the lent GPU machine (see ../shared/gpu/README.md for carrying node,
+// Every GPU check in one run, for the lent GPU machine (see ../shared/gpu/README.md for carrying node,
 // node_modules and the CUDA provider there). Packing without what the check never loads keeps it to 4 chunks
 // (207 MB, measured): GPU_KIT_EXCLUDE="--exclude=node_modules/@tensorflow --exclude=node_modules/@rolldown
 // --exclude=node_modules/playwright-core --exclude=node_modules/core-js" bash ../shared/gpu/pack.sh; then the
@@ -124,7 +124,7 @@ if (big.cuda !== undefined && big.torchCuda !== undefined) {
 }
 say(`- tutorial: ingraph CUDA ${tut.cuda!.toFixed(3)} ms/step ≤ 2 × CPU ${tut.cpu!.toFixed(3)}: ${check(tut.cuda! <= 2 * tut.cpu!, 'floor: tutorial CUDA within 2x CPU')}`);
 
-// 5. Agreement with PyTorch (issue 3 §5).
+// 5. Agreement with PyTorch.
 if (torch) {
   for (const device of ['cpu', GPU]) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/torch-agreement.ts', '--device', device], { encoding: 'utf8' });

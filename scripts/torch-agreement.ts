@@ -1,4 +1,4 @@
-// issue 3 §5: from the same initial weights and the same unshuffled batches, training_model.onnx +
+// From the same initial weights and the same unshuffled batches, training_model.onnx +
 // optimizer_model.onnx against torch.nn.LSTM + torch.optim.Adam: per-step losses over 100 steps and the step-0
 // gradients. Needs python3 with torch (the GPU machine has it); says so and exits 2 where it is missing.
 //   npx tsx scripts/torch-agreement.ts [--device cpu|cuda] [--steps 100] [--hidden 5]
@@ -15,7 +15,7 @@ import { serializeModel } from '../src/onnx/serialize.ts';
 import { makeOptimizer } from '../src/optim/index.ts';
 import { onnxToTorch } from './bench/weights.ts';
 
-/** Tolerances: per-step loss within float32 rounding accumulated over the run; gradients as the issue asks. */
+/** Tolerances: per-step loss within float32 rounding accumulated over the run; gradients to 1e-4. */
 const LOSS_REL = 1e-5, GRAD_REL = 1e-4, GRAD_ABS = 1e-7;
 
 const arg = (name: string, d: string) => {

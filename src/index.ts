@@ -32,6 +32,7 @@ export { encodeModel, decodeModel } from './onnx/codec.ts';
 export { serializeModel, modelProto, OPSET, IR_VERSION } from './onnx/serialize.ts';
 export { inspectModel, type ModelInfo } from './onnx/inspect.ts';
 export { OnnxError } from './onnx/errors.ts';
+export { UserError } from './errors.ts';
 
 export { train, TrainError, type TrainOptions, type TrainResult, type Metrics, type EpochReport } from './train/trainer.ts';
 export { PRESETS, type PresetName, type TrainSettings } from './train/presets.ts';

@@ -8,11 +8,12 @@
 // which comes last), and the file ends where the payload ends, so truncation and tampering are caught on load: a
 // flipped digit in the header would otherwise resume at another step or with another learning rate.
 import type { ModelConfig } from '../graph/model.ts';
+import { UserError } from '../errors.ts';
 
 export const CHECKPOINT_VERSION = 1;
 const MAGIC = new TextEncoder().encode(`INGRAPHCKPT${CHECKPOINT_VERSION}\n`);
 
-export class CheckpointError extends Error {
+export class CheckpointError extends UserError {
   override name = 'CheckpointError';
 }
 

@@ -6,7 +6,8 @@ import type { Value } from '../graph/value.ts';
 
 /** How a recurrence's backward pass is emitted: a Scan (any window), unrolled (fixed window, fewer node launches),
  *  or 'auto' (unrolled up to MAX_UNROLLED_WINDOW steps). */
-export type RecurrenceMode = 'scan' | 'unrolled' | 'auto';
+export const RECURRENCE_MODES = ['auto', 'scan', 'unrolled'] as const;
+export type RecurrenceMode = (typeof RECURRENCE_MODES)[number];
 
 /** Choices that change what the backward pass emits; passed down from gradients() to every rule. */
 export interface GradOptions {

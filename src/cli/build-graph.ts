@@ -1,12 +1,12 @@
 // `ingraph build-graph`: writes model.onnx (initial weights), the training artifacts and manifest.json.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { RecurrenceMode } from '../autodiff/registry.ts';
-import type { LossName } from '../graph/losses.ts';
-import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { RECURRENCE_MODES, type RecurrenceMode } from '../autodiff/registry.ts';
+import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
+import { initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
-import { makeOptimizer, type OptimizerName } from '../optim/index.ts';
+import { makeOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { intAtLeast, sizeList } from './validate.ts';
 
 interface Args {
@@ -27,10 +27,10 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       .option('outputs', { requiresArg: true, type: 'number', default: 1, describe: 'values predicted per window', coerce: intAtLeast('outputs', 1) })
       .option('dense', { requiresArg: true, type: 'string', default: '', describe: 'extra dense layer sizes before the output, e.g. 32,16' })
       .option('seed', { requiresArg: true, type: 'number', default: 0, describe: 'seed of the initial weights', coerce: intAtLeast('seed', 0) })
-      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const, default: 'mse' as const, describe: 'training loss (test MSE is reported either way)' })
-      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const, default: 'adam' as const, describe: 'optimizer of the training graphs' })
-      .option('recurrence', { requiresArg: true, choices: ['auto', 'scan', 'unrolled'] as const, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
-      .option('lstm-forward', { requiresArg: true, choices: ['auto', 'op', 'unrolled'] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
+      .option('loss', { requiresArg: true, choices: LOSS_NAMES, default: 'mse' as const, describe: 'training loss (test MSE is reported either way)' })
+      .option('optimizer', { requiresArg: true, choices: OPTIMIZER_NAMES, default: 'adam' as const, describe: 'optimizer of the training graphs' })
+      .option('recurrence', { requiresArg: true, choices: RECURRENCE_MODES, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
+      .option('lstm-forward', { requiresArg: true, choices: ['auto', ...LSTM_FORWARDS] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'output folder' })
       .example('$0 build-graph --hidden 32 --window 20 --out models', ''),
   handler: (a) => {

@@ -1,7 +1,7 @@
 // `ingraph sweep`: a thin adapter over runSweep() — flags in, progress on stderr, the leaderboard out.
 import type { CommandModule } from 'yargs';
-import type { LossName } from '../graph/losses.ts';
-import type { OptimizerName } from '../optim/index.ts';
+import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { leaderboardMarkdown, METRICS, type Metric } from '../sweep/leaderboard.ts';
 import type { SweepProgress } from '../sweep/progress.ts';
 import { runSweep } from '../sweep/sweep.ts';
@@ -35,8 +35,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
       .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
       .option('normalize', { type: 'boolean', describe: 'standardise each series (fitted on its training split)' })
-      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const })
-      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const })
+      .option('optimizer', { requiresArg: true, choices: OPTIMIZER_NAMES })
+      .option('loss', { requiresArg: true, choices: LOSS_NAMES })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between a job\'s checkpoints (default 5)', coerce: positive('checkpoint-seconds') })
       .option('lock-seconds', { requiresArg: true, type: 'number', describe: 'with --queue: the workers\' --lock-seconds (a job Redis lost is queued again after this)', coerce: positive('lock-seconds') })
       .option('quiet', { type: 'boolean', default: false })

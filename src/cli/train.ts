@@ -1,10 +1,10 @@
 // `ingraph train`: a thin adapter over train() — flags in, progress out, Ctrl-C checkpoints and exits non-zero.
 import type { CommandModule } from 'yargs';
-import type { LossName } from '../graph/losses.ts';
-import type { LstmForward } from '../graph/model.ts';
-import type { OptimizerName } from '../optim/index.ts';
-import type { PresetName } from '../train/presets.ts';
-import type { EpName } from '../train/providers.ts';
+import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
+import { LSTM_FORWARDS, type LstmForward } from '../graph/model.ts';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
+import { PRESET_NAMES, type PresetName } from '../train/presets.ts';
+import { EP_NAMES, type EpName } from '../train/providers.ts';
 import { train } from '../train/trainer.ts';
 import { commandLine } from '../node/where.ts';
 import { UserError } from './errors.ts';
@@ -23,17 +23,17 @@ export const trainCommand: CommandModule<object, Args> = {
   describe: 'train the model in the graph (Adam/MSE steps run inside ONNX Runtime)',
   builder: (y) =>
     y
-      .option('ep', { requiresArg: true, choices: ['cpu', 'cuda', 'auto'] as const, default: 'cpu' as const, describe: 'execution provider' })
+      .option('ep', { requiresArg: true, choices: EP_NAMES, default: 'cpu' as const, describe: 'execution provider' })
       .option('device', { requiresArg: true, type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
       .option('threads', { requiresArg: true, type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
       .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
       .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index' })
-      .option('preset', { requiresArg: true, choices: ['default', 'tutorial'] as const, default: 'default' as const, describe: 'settings to start from' })
+      .option('preset', { requiresArg: true, choices: PRESET_NAMES, default: 'default' as const, describe: 'settings to start from' })
       .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
       .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
       .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
-      .option('loss', { requiresArg: true, choices: ['mse', 'l1', 'huber'] as const, describe: 'training loss (test MSE is reported either way)' })
-      .option('optimizer', { requiresArg: true, choices: ['adam', 'adamw', 'sgd'] as const })
+      .option('loss', { requiresArg: true, choices: LOSS_NAMES, describe: 'training loss (test MSE is reported either way)' })
+      .option('optimizer', { requiresArg: true, choices: OPTIMIZER_NAMES })
       .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
       .option('steps-per-run', { requiresArg: true, type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
       .option('eval-every', { requiresArg: true, type: 'number', describe: 'epochs between test evaluations', coerce: intAtLeast('eval-every', 1) })
@@ -44,7 +44,7 @@ export const trainCommand: CommandModule<object, Args> = {
       .option('normalize', { type: 'boolean', describe: 'standardise the series (fitted on the training split)' })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between checkpoints (taken at epoch ends; default 5)', coerce: positive('checkpoint-seconds') })
       .option('accumulate-grad', { type: 'boolean', describe: 'never zero the gradients, as the tutorial\'s loop (no zero_grad) does' })
-      .option('lstm-forward', { requiresArg: true, choices: ['op', 'unrolled'] as const, describe: 'the train step\'s LSTM forward: the LSTM op or unrolled standard ops (default: as built)' })
+      .option('lstm-forward', { requiresArg: true, choices: LSTM_FORWARDS, describe: 'the train step\'s LSTM forward: the LSTM op or unrolled standard ops (default: as built)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue from the checkpoint in --out' })
       .option('allow-new-data', { type: 'boolean', describe: 'with --resume: continue on data that differs from the checkpoint\'s (fine-tuning on purpose)' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'artifacts folder' })

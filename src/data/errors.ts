@@ -1,4 +1,5 @@
 // One error type for bad input data, so the CLI can print it as-is: its message already says where the problem is.
+import { UserError } from '../errors.ts';
 
 export interface DataLocation {
   /** File name as the user gave it. */
@@ -7,7 +8,7 @@ export interface DataLocation {
   line?: number;
 }
 
-export class DataError extends Error {
+export class DataError extends UserError {
   readonly source?: string;
   readonly line?: number;
 

@@ -2,7 +2,8 @@
 import type { Ops } from './ops.ts';
 import type { Value } from './value.ts';
 
-export type LossName = 'mse' | 'l1' | 'huber';
+export const LOSS_NAMES = ['mse', 'l1', 'huber'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
 
 export function loss(o: Ops, kind: LossName, y: Value, target: Value, name?: string, delta = 1): Value {
   const d = o.sub(y, target);

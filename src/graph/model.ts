@@ -61,7 +61,8 @@ export function initParameters(c: ModelConfig, seed: number): Map<string, Tensor
 }
 
 /** How an LSTM layer's forward pass is emitted: ONNX's LSTM op, or unrolled into standard ops (see lstmUnrolled). */
-export type LstmForward = 'op' | 'unrolled';
+export const LSTM_FORWARDS = ['op', 'unrolled'] as const;
+export type LstmForward = (typeof LSTM_FORWARDS)[number];
 
 /** The forward pass: x [batch, window, features] -> y [batch, outputs]. */
 export function forecaster(o: Ops, x: Value, c: ModelConfig, p: (name: string) => Value, outName?: string, lstmForward: LstmForward = 'op'): Value {

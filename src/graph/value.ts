@@ -30,7 +30,3 @@ export class Value {
     return `${this.name}: ${this.dtype}[${this.shape ? this.shape.map((d) => d ?? '?').join(',') : '...'}]`;
   }
 }
-
-export function sameDim(a: Dim, b: Dim): boolean {
-  return a !== null && a === b;
-}

@@ -5,10 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { errnoReason } from './errno.ts';
 import { isDead, thisProcess } from './owner.ts';
+import { UserError } from '../errors.ts';
 
-export class WriteError extends Error {
-  override name = 'UserError';
+export class WriteError extends UserError {
+  override name = 'WriteError';
 }
 
 /** Writes `data`: bytes, text, or text in pieces (so that a large file need not be one string). */
@@ -69,16 +71,5 @@ function removeStaleTemps(dir: string, name: string): void {
 
 /** Why a file could not be written, in words. */
 export function writeErrorReason(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOSPC': return 'the disk is full';
-    case 'EDQUOT': return 'the disk quota is used up';
-    case 'EFBIG': return 'the file is larger than the file system or the process\'s file size limit allows';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS': return 'the folder is not writable';
-    case 'ENOTDIR':
-    case 'EEXIST': return 'a folder on its path is a file';
-    case 'EISDIR': return 'it is a folder';
-    default: return e instanceof Error ? e.message : String(e);
-  }
+  return errnoReason(e, 'write');
 }

@@ -6,11 +6,12 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import { writeErrorReason } from './files.ts';
 import { isDead, thisProcess, type Owner } from './owner.ts';
+import { UserError } from '../errors.ts';
 
 export const LOCK_FILE = '.ingraph.lock';
 
-export class LockError extends Error {
-  override name = 'UserError';
+export class LockError extends UserError {
+  override name = 'LockError';
 }
 
 export interface LockHolder extends Owner {

@@ -1,18 +1,11 @@
 // Opening a file that must be a regular file: without blocking (a FIFO would wait for a writer forever), then
 // refusing anything else (a device such as /dev/zero never ends). Shared by the model loader and the CSV reader.
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { errnoReason } from './errno.ts';
 
 /** Why a file could not be opened, in words. */
 export function fileErrorReason(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT': return 'no such file';
-    case 'EISDIR': return 'it is a folder';
-    case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ENOTDIR': return 'a folder on its path is a file';
-    case 'ELOOP': return 'too many symbolic links';
-    default: return e instanceof Error ? e.message : String(e);
-  }
+  return errnoReason(e, 'read');
 }
 
 /** The open file's descriptor and size; `fail(why)` makes the error thrown when it cannot be had. */

@@ -1,5 +1,7 @@
 // Every failure to read or write a model becomes an OnnxError whose message names the file and the problem.
-export class OnnxError extends Error {
+import { UserError } from '../errors.ts';
+
+export class OnnxError extends UserError {
   override name = 'OnnxError';
 }
 

@@ -1,5 +1,5 @@
 // A dense tensor held in JavaScript memory: dtype, dims and a typed array in row-major order.
-import { allocate, type DType, type TypedArray } from './dtype.ts';
+import type { DType, TypedArray } from './dtype.ts';
 
 export class Tensor {
   constructor(
@@ -13,10 +13,6 @@ export class Tensor {
 
   get size(): number {
     return this.data.length;
-  }
-
-  static zeros(dtype: DType, dims: readonly number[]): Tensor {
-    return new Tensor(dtype, dims, allocate(dtype, sizeOf(dims)));
   }
 
   static float(dims: readonly number[], values: ArrayLike<number>): Tensor {

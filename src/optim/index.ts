@@ -3,7 +3,7 @@ import { adam, type AdamHyper } from './adam.ts';
 import type { Optimizer, OptimizerName } from './optimizer.ts';
 import { sgd, type SgdHyper } from './sgd.ts';
 
-export type { Optimizer, OptimizerName, StepInputs } from './optimizer.ts';
+export { OPTIMIZER_NAMES, type Optimizer, type OptimizerName, type StepInputs } from './optimizer.ts';
 export { accumulating, adam, sgd };
 
 /** `accumulate`: gradients are summed over steps, never zeroed (the tutorial's loop as written). */

@@ -3,7 +3,8 @@
 import type { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
 
-export type OptimizerName = 'adam' | 'adamw' | 'sgd';
+export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 export interface StepInputs {
   /** float32 [1] */

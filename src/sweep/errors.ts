@@ -1,4 +1,6 @@
 // A sweep's input the user can fix (grid, group column, queue URL): printed as one line, nothing started.
-export class SweepError extends Error {
-  override name = 'UserError';
+import { UserError } from '../errors.ts';
+
+export class SweepError extends UserError {
+  override name = 'SweepError';
 }

@@ -1,6 +1,8 @@
 // The grid: "hidden=5,16,32 lr=1e-2,1e-3 window=12,24" → every combination, as partial training settings. Each
 // key names a training setting and parses its own values, so a bad key or value is refused before anything runs.
 
+import { LOSS_NAMES } from '../graph/losses.ts';
+import { OPTIMIZER_NAMES } from '../optim/optimizer.ts';
 import type { TrainSettings } from '../train/presets.ts';
 import { SweepError } from './errors.ts';
 
@@ -9,7 +11,8 @@ type Key = keyof GridSettings;
 
 const int = (min: number) => (s: string): number | null => (/^\d+$/.test(s) && Number(s) >= min ? Number(s) : null);
 const positive = (s: string): number | null => (/^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number(s) > 0 && Number.isFinite(Number(s)) ? Number(s) : null);
-const oneOf = <T extends string>(...names: T[]) => (s: string): T | null => (names.includes(s as T) ? (s as T) : null);
+const oneOf = <T extends string>(names: readonly T[]) => (s: string): T | null => (names.includes(s as T) ? (s as T) : null);
+const either = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 const bool = (s: string): boolean | null => (s === 'true' ? true : s === 'false' ? false : null);
 
 /** Grid key (as written on the command line) → the setting it sets, how its values parse, what they must be. */
@@ -22,8 +25,8 @@ const KEYS: Record<string, { setting: Key; parse: (s: string) => unknown; want: 
   lr: { setting: 'lr', parse: positive, want: 'a number > 0' },
   seed: { setting: 'seed', parse: int(0), want: 'a whole number ≥ 0' },
   normalize: { setting: 'normalize', parse: bool, want: 'true or false' },
-  optimizer: { setting: 'optimizer', parse: oneOf('adam', 'adamw', 'sgd'), want: 'adam, adamw or sgd' },
-  loss: { setting: 'loss', parse: oneOf('mse', 'l1', 'huber'), want: 'mse, l1 or huber' },
+  optimizer: { setting: 'optimizer', parse: oneOf(OPTIMIZER_NAMES), want: either(OPTIMIZER_NAMES) },
+  loss: { setting: 'loss', parse: oneOf(LOSS_NAMES), want: either(LOSS_NAMES) },
 };
 
 export interface GridAxis {

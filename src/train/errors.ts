@@ -1,4 +1,6 @@
 // A training failure the user can act on (printed as one line by the CLI).
-export class TrainError extends Error {
-  override name = 'UserError';
+import { UserError } from '../errors.ts';
+
+export class TrainError extends UserError {
+  override name = 'TrainError';
 }

@@ -26,3 +26,4 @@ export const PRESETS = {
 } satisfies Record<string, TrainSettings>;
 
 export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -2,13 +2,15 @@
 // becomes one clear line pointing to the doctor command instead of ONNX Runtime's C++ message.
 import { InferenceSession } from 'onnxruntime-node';
 import { commandLine } from '../node/where.ts';
+import { UserError } from '../errors.ts';
 import {
   explainCudaError, gpuNames, missingProviderFiles, notInstalled, probeCuda, providerDir, tinyModel, unsupportedPlatform,
 } from './cuda.ts';
 
-export type EpName = 'cpu' | 'cuda' | 'auto';
+export const EP_NAMES = ['cpu', 'cuda', 'auto'] as const;
+export type EpName = (typeof EP_NAMES)[number];
 
-export class EpError extends Error {
+export class EpError extends UserError {
   override name = 'EpError';
 }
 

@@ -2,25 +2,18 @@
 // worse): sparse tensors in attributes, and the location by which ONNX Runtime reads external data from its own
 // memory. Each is refused by the loader in one line, and by predict before a session is made.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadModelFile } from '../../src/node/onnx-file.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { OnnxError } from '../../src/onnx/errors.ts';
 import { onnx } from '../../src/onnx/proto.ts';
 import { predictSeries } from '../../src/train/predict.ts';
+import { tempDirs } from '../helpers/tmp.ts';
 import { copyModel, inlineModel, setExternal, writeExternalModel } from './fixtures/models.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'ingraph-onnx-refusals-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-let seq = 0;
-const freshDir = () => {
-  const d = join(root, `m${seq++}`);
-  mkdirSync(d);
-  return d;
-};
+const freshDir = tempDirs('ingraph-onnx-refusals');
 
 const refusal = (path: string): string => {
   try {

@@ -1,20 +1,14 @@
 // A diverged run never passes for success, and --resume refuses data other than the checkpoint's.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeCheckpoint } from '../../src/artifacts/checkpoint.ts';
 import { DataError } from '../../src/data/errors.ts';
+import { tempDirs } from '../helpers/tmp.ts';
 import { train, TrainError } from '../../src/train/trainer.ts';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ingraph-diverge-'));
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('ingraph-diverge');
 
 const checkpointFinite = (out: string) => {
   const ck = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt'))));

@@ -1,20 +1,14 @@
 // The trainer as a library: determinism, bit-exact resume, the default preset's quality, metrics and log files,
 // and the non-finite stop.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeCheckpoint } from '../../src/artifacts/checkpoint.ts';
+import { tempDirs } from '../helpers/tmp.ts';
 import { train } from '../../src/train/trainer.ts';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ingraph-train-'));
-  dirs.push(d);
-  return d;
-};
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('ingraph-train');
 
 const bytesOf = (m: Map<string, Float32Array>) => Buffer.concat([...m.values()].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 
