@@ -69,6 +69,9 @@ export class NonFiniteError extends Error {
   }
 }
 
+/** Rows per evaluation run. */
+export const EVAL_ROWS = 16384;
+
 export interface EpochResult {
   /** Mean training loss over the epoch's rows (each batch weighted by its rows). */
   loss: number;
@@ -200,11 +203,17 @@ export class TrainStepEngine {
     });
   }
 
-  /** eval_model.onnx's predictions y [b-a, outputs] for rows [a, b) of `ex` with the current parameters. */
-  async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, range: readonly [number, number]): Promise<Float32Array> {
-    const feeds = evalInputs(this.ort, this.spec.layout, await this.params(), ex, range);
-    const out = await evalSession.run(feeds, [EVAL_OUTPUT]);
-    return Float32Array.from((await out[EVAL_OUTPUT]!.getData()) as Float32Array);
+  /** eval_model.onnx's predictions y [b-a, outputs] for rows [a, b) of `ex` with the current parameters, run
+   *  EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
+  async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, [a, b]: readonly [number, number]): Promise<Float32Array> {
+    const params = await this.params();
+    const y = new Float32Array((b - a) * ex.outputs);
+    for (let r = a; r < b; r += EVAL_ROWS) {
+      const end = Math.min(b, r + EVAL_ROWS);
+      const out = await evalSession.run(evalInputs(this.ort, this.spec.layout, params, ex, [r, end]), [EVAL_OUTPUT]);
+      y.set((await out[EVAL_OUTPUT]!.getData()) as Float32Array, (r - a) * ex.outputs);
+    }
+    return y;
   }
 
   private vector(v: Float32Array): OrtTensor {
