@@ -20,6 +20,8 @@ export interface FineTuneOptions {
   onEpoch(r: { epoch: number; trainLoss: number; testLoss: number; seconds: number }): void;
   /** Test-split MSE of a model (model units). */
   evaluate(model: Uint8Array): Promise<number>;
+  /** Checked after each epoch: true ends the run there, keeping the weights so far. */
+  shouldStop?: () => boolean;
 }
 
 export async function fineTune(
@@ -80,6 +82,7 @@ export async function fineTune(
       if (!Number.isFinite(trainLoss)) throw new Error(`the loss became ${trainLoss} in epoch ${epoch}; try a smaller learning rate`);
       const testLoss = await o.evaluate(withParameters(modelBytes, parameters, params, 'model.onnx'));
       o.onEpoch({ epoch, trainLoss, testLoss, seconds: (performance.now() - t0) / 1000 });
+      if (o.shouldStop?.()) break;
     }
     return withParameters(modelBytes, parameters, params, 'model.onnx');
   } finally {
