@@ -6,6 +6,7 @@ import './style.css';
 import { decodeModel } from '../../src/onnx/codec.ts';
 import { inspectModel, type ModelInfo } from '../../src/onnx/inspect.ts';
 import { onnx, type OnnxTypes as T } from '../../src/onnx/proto.ts';
+import type { ExternalReader } from '../../src/onnx/tensor-proto.ts';
 import { besideUrl, readSidecars, trainingSettings, trainStepFile, type Sidecars } from './artifacts.ts';
 import { modelCard } from './card.ts';
 import { lineChart, type ChartOptions, type Line } from './chart.ts';
@@ -15,7 +16,7 @@ import type { EpochReport, Exposed } from './exposed.ts';
 import { startFineTune, type FineTuneRun } from './finetune-client.ts';
 import { metricsTable } from './metrics-table.ts';
 import { forecast, type Forecast } from './forecast.ts';
-import { drawGraph } from './graph-view.ts';
+import { graphView } from './graph-view.ts';
 import { ContractError, createRunner, forecasterContract, latency, type Ep, type ModelBytes, type Runner } from './runtime.ts';
 
 interface Loaded extends ModelBytes {
@@ -251,14 +252,24 @@ async function openFiles(files: File[]): Promise<void> {
   await show({ name: file.name, bytes, model, info, external, sidecars, trainStep: step ? async () => new Uint8Array(await step.arrayBuffer()) : null });
 }
 
+/** Reads a model's external tensors from the files opened or fetched with it. */
+function externalReader(m: ModelBytes): ExternalReader {
+  return (location, offset, length) => {
+    const file = m.external.find((e) => e.path === location);
+    if (!file) throw new Error(`"${location}" was not opened with the model`);
+    return file.data.subarray(offset, length === undefined ? undefined : offset + length);
+  };
+}
+
 /** Card, graph and training for a newly opened model, then its forecasts. */
 async function show(m: Loaded): Promise<void> {
   state.model = m;
   exposed.model = m.name;
   fill(byId('card'), modelCard(m.info, { name: m.name, size: m.bytes.length }));
-  const g = drawGraph(m.model.graph ?? {});
-  fill(byId('graph'), g.svg);
-  byId('graph-note').textContent = g.drawnNodes < g.totalNodes ? `first ${g.drawnNodes} of ${g.totalNodes} top-level nodes` : `${g.totalNodes} top-level nodes`;
+  const g = graphView(m.model.graph ?? {}, externalReader(m));
+  fill(byId('graph'), g.element);
+  g.shown();
+  byId('graph-note').textContent = g.note;
   renderTraining();
   if (!state.runs.length) {
     const { lr, batchSize } = trainingSettings(m.sidecars);
