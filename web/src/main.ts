@@ -17,6 +17,7 @@ import { startFineTune, type FineTuneRun } from './finetune-client.ts';
 import { metricsTable } from './metrics-table.ts';
 import { forecast, type Forecast } from './forecast.ts';
 import { graphView } from './graph-view.ts';
+import { webgpuPlacement } from './webgpu-ops.ts';
 import { ContractError, createRunner, forecasterContract, latency, type Ep, type ModelBytes, type Runner } from './runtime.ts';
 
 interface Loaded extends ModelBytes {
@@ -347,6 +348,7 @@ function renderForecast(m: Loaded, runner: Runner, p: Prepared, f: Forecast, ms:
     byId('inference'),
     h('span', null, 'provider ', h('b', { id: 'ep-used' }, runner.ep)),
     runner.fallback ? h('span', { class: 'warning', id: 'ep-fallback' }, `WebGPU not used (${runner.fallback}): running on wasm`) : null,
+    runner.ep === 'webgpu' ? webgpuSummary(m, runner) : null,
     h('span', null, `batch of ${f.testRows} rows: `, h('b', { id: 'latency' }, `${ms.toFixed(2)} ms`), ' (median of 9)'),
     h('span', null, 'test MSE ', h('b', { id: 'test-mse' }, formatNumber(f.mse)), typeof metricsMse === 'number' ? ` (metrics.json: ${formatNumber(metricsMse)})` : ''),
     f.rollout ? h('span', null, `rollout MSE `, h('b', null, formatNumber(rolloutMse))) : h('span', { class: 'note' }, 'no rollout: the horizon is not 1'),
@@ -377,6 +379,27 @@ const boxWidth = (id: string) => byId(id).clientWidth || 600;
 function renderForecastChart(): void {
   const c = state.forecastChart;
   fill(byId('forecast-chart'), c ? lineChart(c.lines, { ...c.options, width: boxWidth('forecast-chart') }) : null);
+}
+
+/** What runs where on WebGPU: the adapter, and the nodes onnxruntime-web 1.29 has no WebGPU kernel for. */
+function webgpuSummary(m: Loaded, runner: Runner): HTMLElement {
+  const a = runner.adapter;
+  const name = a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || 'unnamed adapter' : 'unknown adapter';
+  const p = webgpuPlacement(m.model.graph ?? {});
+  const count = (xs: Map<string, number>) => [...xs.values()].reduce((x, y) => x + y, 0);
+  const list = (xs: Map<string, number>) => [...xs].map(([op, n]) => (n > 1 ? `${op} ×${n}` : op)).join(', ');
+  return h(
+    'div',
+    { class: 'webgpu', id: 'webgpu-placement' },
+    h('div', { id: 'webgpu-adapter' }, 'WebGPU adapter: ', h('b', null, name), a?.software ? h('span', { class: 'warning' }, ' a software adapter: WebGPU runs on the CPU here, not a GPU') : null),
+    h(
+      'div',
+      null,
+      `${count(p.webgpu)} of ${count(p.webgpu) + count(p.cpu)} nodes have a WebGPU kernel in onnxruntime-web 1.29`,
+      p.cpu.size ? h('span', { class: 'warning', id: 'webgpu-cpu' }, `on the CPU (wasm) whatever the provider: ${list(p.cpu)}`) : null,
+    ),
+    h('div', { class: 'note' }, 'Fine-tuning runs on wasm (in a Web Worker) whichever provider is chosen here.'),
+  );
 }
 
 function renderData(): void {
