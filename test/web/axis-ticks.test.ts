@@ -16,16 +16,16 @@ test('a log axis over a few decades keeps 1-2-5 labels; over many, powers of ten
   assert.deepEqual(values(1e-6, 10), [1e-6, 1e-5, 1e-4, 0.001, 0.01, 0.1, 1, 10]);
 });
 
-test('a log axis inside one decade without two 1-2-5 values uses every integer mantissa', () => {
-  assert.deepEqual(values(0.0025, 0.0048), [0.003, 0.004]);
+test('a log axis inside one decade uses every integer mantissa, or round linear values when those are too few', () => {
   assert.deepEqual(values(0.0025, 0.0075), [0.003, 0.004, 0.005, 0.006, 0.007]);
+  assert.deepEqual(values(0.0025, 0.0048), [0.0025, 0.003, 0.0035, 0.004, 0.0045]);
 });
 
-test('every range, narrow or wide, gets at least two labels inside it', () => {
+test('every range, narrow or wide, gets at least three labels inside it', () => {
   for (let lo = 1e-5; lo < 10; lo *= 1.37) {
     for (const ratio of [1.01, 1.1, 1.4, 2, 5, 30, 1e4]) {
       const v = values(lo, lo * ratio);
-      assert.ok(v.length >= 2, `[${lo}, ${lo * ratio}] got ${v}`);
+      assert.ok(v.length >= 3, `[${lo}, ${lo * ratio}] got ${v}`);
       for (const t of v) assert.ok(t >= lo * (1 - 1e-9) && t <= lo * ratio * (1 + 1e-9));
     }
   }

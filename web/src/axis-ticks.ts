@@ -1,5 +1,5 @@
 // Tick values for chart axes: round numbers on a linear axis, and on a log axis 1-2-5 per decade, every integer
-// mantissa when that gives too few, or round linear values inside a range narrower than one step of those.
+// mantissa when that gives too few, or else round linear values (a range narrower than a few of those steps).
 
 /** About `count` round values (1, 2 or 5 times a power of ten apart) covering [lo, hi]. */
 export function linearTicks(lo: number, hi: number, count: number): number[] {
@@ -37,5 +37,5 @@ export function logTicks(lo: number, hi: number): number[] {
   if (fine.length >= MIN_LOG_TICKS) return fine;
   const [a, b] = [10 ** lo, 10 ** hi];
   const linear = linearTicks(a, b, 4);
-  return (linear.length >= 2 ? linear : linearTicks(a, b, 8)).filter((v) => v > 0).map(Math.log10);
+  return (linear.length >= MIN_LOG_TICKS ? linear : linearTicks(a, b, 8)).filter((v) => v > 0).map(Math.log10);
 }
