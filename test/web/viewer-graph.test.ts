@@ -100,6 +100,9 @@ describe('graph view', { skip: skipWithoutChromium }, () => {
       await open(page, `${viewer.server.url}?model=models/full/training_model.onnx`);
       assert.match((await page.textContent('#graph-note'))!, /^153 top-level nodes/);
       assert.deepEqual(await overlaps(page), []);
+      // No value_info in the file: the shapes on inner edges come from the builder's shape inference.
+      const labels = new Set(await page.$$eval('#graph .edge-label', (ts) => ts.map((t) => t.textContent)));
+      for (const l of ['[10,1,batch,5]', '[10,batch,5]', '[20,6]']) assert.ok(labels.has(l), `an edge says ${l}`);
       await page.locator('section:has(#graph)').screenshot({ path: join(SHOTS, `graph-training-model-${size.width}.png`) });
       await page.click('#graph-fit');
       await page.locator('section:has(#graph)').screenshot({ path: join(SHOTS, `graph-training-model-${size.width}-fit.png`) });

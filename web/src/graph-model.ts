@@ -3,6 +3,7 @@
 // Constant and shape-only nodes folded into the node they feed when the reader asks for that.
 import type { OnnxTypes as T } from '../../src/onnx/proto.ts';
 import { onnx, toNumber } from '../../src/onnx/proto.ts';
+import { inferredShapes } from './proto-shapes.ts';
 
 export type Dims = (number | string | null)[];
 
@@ -87,6 +88,7 @@ export function makeScope(graph: T.IGraphProto, outer: Scope | null): Scope {
     initializers.set(t.name, t);
     shapes.set(t.name, (t.dims ?? []).map((d) => toNumber(d as number)));
   }
+  for (const [name, dims] of inferredShapes(graph, shapes)) shapes.set(name, dims);
   return { graph, outer, shapes, initializers };
 }
 
