@@ -83,6 +83,7 @@ describe('fine-tuning in a worker', { skip: skipWithoutChromium }, () => {
     assert.ok(Math.abs(e.testMse! - last.testLoss) <= 1e-5 * last.testLoss, `page ${e.testMse} vs epoch ${n} ${last.testLoss}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     assert.equal(download.suggestedFilename(), 'model.fine-tuned.onnx');
+    assert.deepEqual(viewer.outside(page), [], 'the page and its worker ask nothing of the network but the local server');
     const session = await ort.InferenceSession.create(readFileSync((await download.path())!));
     try {
       const c = TUTORIAL_MODEL;

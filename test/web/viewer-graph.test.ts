@@ -106,6 +106,7 @@ describe('graph view', { skip: skipWithoutChromium }, () => {
       await page.locator('section:has(#graph)').screenshot({ path: join(SHOTS, `graph-training-model-${size.width}.png`) });
       await page.click('#graph-fit');
       await page.locator('section:has(#graph)').screenshot({ path: join(SHOTS, `graph-training-model-${size.width}-fit.png`) });
+      assert.deepEqual(viewer.outside(page), []);
       await page.close();
     });
   }

@@ -74,6 +74,8 @@ export interface Viewer {
   browser: Browser;
   /** A page of the given size that may reach only the local server. */
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** What a page (and its workers) asked of anything but the local server; each such request was refused. */
+  outside(page: Page): string[];
   close(): Promise<void>;
 }
 
@@ -87,11 +89,18 @@ export async function startViewer(models: string, extraArgs: string[] = []): Pro
     headless: true,
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(extraArgs.length ? extraArgs : ['--disable-gpu'])],
   });
+  const outside = new Map<Page, string[]>();
   return {
     server,
     browser,
+    outside: (page) => outside.get(page) ?? [],
     async newPage(viewport = { width: 1400, height: 1000 }) {
       const page = await browser.newPage({ viewport, acceptDownloads: true });
+      const asked: string[] = [];
+      outside.set(page, asked);
+      page.on('request', (r) => {
+        if (!r.url().startsWith(server.url) && !/^(data|blob):/.test(r.url())) asked.push(r.url());
+      });
       // Anything the page asks of the outside world would fail here; it must ask only its own server.
       await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => route.abort());
       return page;
