@@ -12,11 +12,12 @@ import { modelCard } from './card.ts';
 import { lineChart, type ChartOptions, type Line } from './chart.ts';
 import { csvSeries, prepare, tutorial, type Prepared, type Series } from './dataset.ts';
 import { byId, fill, formatNumber, h } from './dom.ts';
-import type { EpochReport, Exposed } from './exposed.ts';
+import type { Exposed } from './exposed.ts';
 import { startFineTune, type FineTuneRun } from './finetune-client.ts';
 import { metricsTable } from './metrics-table.ts';
 import { forecast, type Forecast } from './forecast.ts';
 import { graphView } from './graph-view.ts';
+import { fineTunedName, lossView, nextRunStart, progressText, type LiveRun } from './loss-history.ts';
 import { webgpuPlacement } from './webgpu-ops.ts';
 import { ContractError, createRunner, forecasterContract, latency, type Ep, type ModelBytes, type Runner } from './runtime.ts';
 
@@ -57,13 +58,6 @@ const exposed: Exposed = (window.__ingraph = {
   stopped: null,
   settled: 0,
 });
-
-/** One fine-tune in this page: its epochs, numbered on from `from` (the epochs the weights had before it). */
-interface LiveRun {
-  from: number;
-  planned: number;
-  epochs: EpochReport[];
-}
 
 const state = {
   ep: 'wasm' as Ep,
@@ -424,9 +418,6 @@ function trainable(m: Loaded): boolean {
   return m.trainStep !== null && !!m.sidecars.manifest?.parameters && state.prepared !== null;
 }
 
-/** Colour classes for fine-tune runs, reused in turn (style.css: .c-run0 ...). */
-const RUN_COLOURS = 4;
-
 function renderTraining(): void {
   const m = state.model;
   const metrics = m?.sidecars.metrics;
@@ -437,28 +428,9 @@ function renderTraining(): void {
 function renderLossChart(): void {
   const m = state.model;
   const log = m?.sidecars.log ?? [];
-  const last = log.length ? log[log.length - 1]!.epoch : 0;
-  // The trainer evaluates the test split every few epochs: its curve joins the epochs that have one.
-  const tested = log.filter((r) => r.test_loss !== undefined);
-  const lines: Line[] = [
-    { label: 'train loss', x: log.map((r) => r.epoch), y: log.map((r) => r.train_loss), cls: 'c-train' },
-    { label: 'test loss', x: tested.map((r) => r.epoch), y: tested.map((r) => r.test_loss!), cls: 'c-test' },
-  ];
-  state.runs.forEach((run, k) => {
-    const x = run.epochs.map((r) => run.from + r.epoch);
-    const cls = `c-run${k % RUN_COLOURS}`;
-    lines.push(
-      { label: `fine-tune ${k + 1} train`, x, y: run.epochs.map((r) => r.trainLoss), cls, dots: true },
-      { label: `fine-tune ${k + 1} test`, x, y: run.epochs.map((r) => r.testLoss), cls, dots: true, dashed: true },
-    );
-  });
-  // After a long trained record, the fine-tunes would be squeezed into its last few pixels: the axis shows as much
-  // of the record's end as the fine-tunes span (the button shows all of it).
-  const planned = state.runs.reduce((a, r) => a + Math.max(r.planned, r.epochs.length), 0);
-  const from = Math.max(log.length ? log[0]!.epoch : 0, last - Math.max(planned, 5));
-  const cut = planned > 0 && log.length > 0 && from > log[0]!.epoch;
+  const { lines, last, zoom } = lossView(log, state.runs);
   const toggle = byId<HTMLButtonElement>('loss-range');
-  toggle.hidden = !cut;
+  toggle.hidden = !zoom;
   toggle.textContent = state.wholeRecord ? 'zoom to the fine-tunes' : 'show every epoch';
   const hasCurve = log.length > 0 || state.runs.some((r) => r.epochs.length > 0);
   fill(
@@ -472,7 +444,7 @@ function renderLossChart(): void {
           integerX: true,
           width: boxWidth('loss-chart'),
           height: 300,
-          ...(cut && !state.wholeRecord ? { xRange: [from, last + planned] as [number, number] } : {}),
+          ...(zoom && !state.wholeRecord ? { xRange: zoom } : {}),
           markers: state.runs.length && last ? [{ x: last, label: 'browser →' }] : [],
           hidden: state.hiddenSeries,
           onToggle: renderLossChart,
@@ -500,27 +472,11 @@ function updateTrainControls(): void {
         : `fine-tunes this model on the training split with ${step}, on wasm in a Web Worker. Adam starts afresh: its moments are not saved with the model, so the first epochs can rise above the trained loss.`;
 }
 
-/** model.onnx -> model.fine-tuned.onnx; a fine-tuned model keeps its name when fine-tuned again. */
-function fineTunedName(name: string): string {
-  if (name.endsWith('.fine-tuned.onnx')) return name;
-  return `${name.replace(/\.onnx$/i, '')}.fine-tuned.onnx`;
-}
-
 function progress(run: LiveRun): void {
-  const done = run.epochs.length;
   const bar = byId<HTMLProgressElement>('train-progress');
   bar.max = run.planned;
-  bar.value = done;
-  const r = run.epochs[done - 1];
-  if (!r) {
-    byId('train-status').textContent = `epoch 1/${run.planned}: starting the worker…`;
-    return;
-  }
-  const perEpoch = run.epochs.reduce((a, e) => a + e.seconds, 0) / done;
-  const left = Math.round(perEpoch * (run.planned - done));
-  byId('train-status').textContent =
-    `epoch ${r.epoch}/${run.planned}: train loss ${formatNumber(r.trainLoss)}, test loss ${formatNumber(r.testLoss)} · ` +
-    `${(perEpoch * 1000).toFixed(0)} ms per epoch${done < run.planned ? ` · about ${left < 60 ? `${left} s` : `${Math.round(left / 60)} min`} left` : ''}`;
+  bar.value = run.epochs.length;
+  byId('train-status').textContent = progressText(run);
 }
 
 async function train(): Promise<void> {
@@ -535,9 +491,7 @@ async function train(): Promise<void> {
   if (!(Number.isInteger(epochs) && epochs >= 1 && Number.isInteger(batchSize) && batchSize >= 1 && learningRate > 0)) {
     throw new Error('epochs and batch must be positive integers and the learning rate positive');
   }
-  const log = m.sidecars.log ?? [];
-  const previous = state.runs[state.runs.length - 1];
-  const run: LiveRun = { from: previous ? previous.from + previous.epochs.length : log.length ? log[log.length - 1]!.epoch : 0, planned: epochs, epochs: [] };
+  const run: LiveRun = { from: nextRunStart(m.sidecars.log ?? [], state.runs), planned: epochs, epochs: [] };
   state.runs.push(run);
   exposed.finetune = [];
   exposed.stopped = null;
