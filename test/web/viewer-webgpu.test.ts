@@ -39,6 +39,9 @@ describe('WebGPU in headless chromium', { skip: skipWithoutChromium }, () => {
     assert.match((await page.textContent('#webgpu-placement'))!, /4 of 5 nodes have a WebGPU kernel in onnxruntime-web 1\.29/);
     assert.match((await page.textContent('#webgpu-cpu'))!, /on the CPU \(wasm\) whatever the provider: LSTM$/);
     assert.match((await page.textContent('#webgpu-placement'))!, /Fine-tuning runs on wasm/);
+    assert.deepEqual(await page.$$eval('#graph .gnode[data-cpu-only]', (g) => g.map((x) => x.getAttribute('data-op'))), ['LSTM']);
+    assert.equal(await page.getAttribute('body', 'data-ep'), 'webgpu');
+    await page.locator('section:has(#graph)').screenshot({ path: join(SHOTS, 'graph-webgpu-placement.png') });
     let worst = 0;
     e.outputs.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - wasm.outputs[i]!))));
     assert.ok(worst <= 1e-5, `WebGPU vs wasm outputs differ by ${worst}`);

@@ -8,6 +8,7 @@ import type { ExternalReader } from '../../src/onnx/tensor-proto.ts';
 import { fill, h, s } from './dom.ts';
 import { displayGraph, fmtDims, type Box, type DisplayGraph } from './graph-model.ts';
 import { nodeDetails } from './node-details.ts';
+import { WEBGPU_OPS } from './webgpu-ops.ts';
 
 const BOX_H = 38;
 const BOX_H_SMALL = 28;
@@ -106,7 +107,7 @@ function layout(d: DisplayGraph): Layout {
     const p: Placed = { box: b, x: n.x!, y: n.y!, w, h: bh };
     placed.set(b.id, p);
     const op = b.kind === 'node' ? b.title : '';
-    const el = s('g', { class: `gnode ${b.kind}`, 'data-id': b.id, 'data-op': op, transform: `translate(${(p.x - w / 2).toFixed(1)},${(p.y - bh / 2).toFixed(1)})` });
+    const el = s('g', { class: `gnode ${b.kind}`, 'data-id': b.id, 'data-op': op, ...(b.node && !(!b.node.domain && WEBGPU_OPS.has(op)) ? { 'data-cpu-only': '' } : {}), transform: `translate(${(p.x - w / 2).toFixed(1)},${(p.y - bh / 2).toFixed(1)})` });
     el.append(s('title', {}, b.node ? `${op} ${b.node.name ?? ''}`.trim() : `${b.kind} ${b.title}`));
     el.append(s('rect', { width: w, height: bh, rx: b.kind === 'node' ? 6 : bh / 2, class: 'frame' }));
     const detail = detailText(b);

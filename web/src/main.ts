@@ -323,6 +323,8 @@ async function run(): Promise<void> {
     rollout: f.rollout && Array.from(f.rollout),
     testMse: f.mse,
   });
+  // The graph marks the nodes WebGPU cannot take while the model runs on WebGPU.
+  document.body.dataset.ep = runner.ep;
   renderForecast(m, runner, prepared, f, ms, contract.window === null && !manifest);
   updateTrainControls();
   setStatus('ready', `${m.name} · ${runner.ep}`);
@@ -391,6 +393,7 @@ function webgpuSummary(m: Loaded, runner: Runner): HTMLElement {
       null,
       `${count(p.webgpu)} of ${count(p.webgpu) + count(p.cpu)} nodes have a WebGPU kernel in onnxruntime-web 1.29`,
       p.cpu.size ? h('span', { class: 'warning', id: 'webgpu-cpu' }, `on the CPU (wasm) whatever the provider: ${list(p.cpu)}`) : null,
+      p.cpu.size ? h('span', { class: 'note' }, ' (dashed red in the graph)') : null,
     ),
     h('div', { class: 'note' }, 'Fine-tuning runs on wasm (in a Web Worker) whichever provider is chosen here.'),
   );
