@@ -9,6 +9,8 @@ export default defineConfig({
   root: WEB_ROOT,
   base: './',
   logLevel: 'warn',
+  // The fine-tune worker imports onnxruntime-web, which loads its wasm glue with import(): ES module workers only.
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -13,6 +13,7 @@ function lastPlusOne(): Runner & { calls: number } {
   const r = {
     calls: 0,
     ep: 'wasm' as const,
+    adapter: null,
     fallback: null,
     contract: { input: 'x', output: 'y', window: 3, features: 1, batch: null },
     async predict(x: Float32Array, rows: number, window: number) {

@@ -3,51 +3,25 @@
 // against what a user must see. Screenshots go to test-output/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import type { Exposed } from '../../web/src/exposed.ts';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
-import { trainStepGraph } from '../../src/artifacts/train-step.ts';
 import { makeWindows, parseCsvColumn, tutorialSeries } from '../../src/data/index.ts';
 import { Graph } from '../../src/graph/graph.ts';
-import { forecaster, initParameters, parameterSpecs, TUTORIAL_MODEL } from '../../src/graph/model.ts';
+import { forecaster, initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { onnx } from '../../src/onnx/proto.ts';
 import { modelProto, serializeModel } from '../../src/onnx/serialize.ts';
-import { makeOptimizer } from '../../src/optim/index.ts';
-import { ensureViewerBuilt } from '../../web/build.ts';
-import type { Exposed } from '../../web/src/exposed.ts';
-import { startViewerServer, type ViewerServer } from '../../web/server.ts';
+import { exposed, open, REPO, settle, SHOTS, skipWithoutChromium, startViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = join(REPO, 'test-output');
 const TOL = 1e-5;
 const c = TUTORIAL_MODEL;
-
-const skip = !existsSync(CHROMIUM) && process.env.CI !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); CI requires it` : false;
-
-
-const exposed = (page: Page) => page.evaluate(() => (window as unknown as { __ingraph: Exposed }).__ingraph);
-
-/** Runs `action` and waits until the page has finished the queued action it started. */
-async function settle(page: Page, action: () => Promise<unknown>): Promise<Exposed> {
-  const before = (await exposed(page)).settled;
-  await action();
-  await page.waitForFunction((n) => (window as unknown as { __ingraph: Exposed }).__ingraph.settled > n, before, { timeout: 30_000 });
-  return exposed(page);
-}
-
-async function open(page: Page, url: string): Promise<Exposed> {
-  await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __ingraph?: Exposed }).__ingraph?.settled === 1, null, { timeout: 30_000 });
-  return exposed(page);
-}
 
 /** onnxruntime-node's first output value for each row of x [rows, window, 1]. */
 async function nodePredict(session: ort.InferenceSession, x: Float32Array, rows: number): Promise<Float32Array> {
@@ -97,36 +71,19 @@ function rank2Model(): Uint8Array {
   return serializeModel(g);
 }
 
-describe('web viewer in chromium', { skip }, () => {
+describe('web viewer in chromium', { skip: skipWithoutChromium }, () => {
   const models = mkdtempSync(join(tmpdir(), 'ingraph-viewer-'));
   const modelBytes = serializeModel(inferenceGraph(c, initParameters(c, 0)));
   const series = tutorialSeries(0);
   const windows = makeWindows(series, { window: c.window });
   const testRange: [number, number] = [360, windows.count];
-  let server: ViewerServer;
-  let browser: Browser;
+  let viewer: Viewer;
+  let server: Viewer['server'];
   let page: Page;
   let reference: ort.InferenceSession;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `CI needs Debian's chromium at ${CHROMIUM}`);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(models, 'model.onnx'), modelBytes);
-    writeFileSync(join(models, 'train_step.onnx'), serializeModel(trainStepGraph(c, makeOptimizer('adam'))));
-    writeFileSync(
-      join(models, 'manifest.json'),
-      JSON.stringify({
-        format: 'ingraph-manifest',
-        version: 1,
-        config: c,
-        opset: 18,
-        parameters: parameterSpecs(c).map((s) => ({ name: s.name, dims: s.dims, dtype: 'float32' })),
-        data: { source: 'tutorial', seed: 0, window: c.window, horizon: 1, split: { train: [0, 360], test: testRange }, normalization: null },
-        optimizer: { name: 'adam', lr: 0.01 },
-      }),
-    );
-    writeFileSync(join(models, 'metrics.json'), JSON.stringify({ train_loss: 0.0031, test_mse: 0.0033, epochs: 4, steps: 8, train_seconds: 0.5, ep: 'cpu' }));
-    writeFileSync(join(models, 'train-log.jsonl'), [0.4, 0.2, 0.05, 0.01].map((l, i) => JSON.stringify({ epoch: i + 1, train_loss: l, test_loss: l * 1.2, seconds: i + 1 })).join('\n'));
+    writeArtifactSet(models);
     writeFileSync(
       join(models, 'hostile.onnx'),
       serializeModel(inferenceGraph(c, initParameters(c, 0)), {
@@ -140,21 +97,13 @@ describe('web viewer in chromium', { skip }, () => {
     writeFileSync(join(models, 'foreign.onnx.data'), foreign.data);
     reference = await ort.InferenceSession.create(modelBytes);
 
-    await ensureViewerBuilt();
-    server = await startViewerServer({ port: 0, models, dist: join(REPO, 'web', 'dist') });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    // Anything the page asks of the outside world would fail here; it must ask only its own server.
-    await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => route.abort());
+    viewer = await startViewer(models);
+    server = viewer.server;
+    page = await viewer.newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await viewer?.close();
     await reference?.release();
     rmSync(models, { recursive: true, force: true });
   });
@@ -172,7 +121,7 @@ describe('web viewer in chromium', { skip }, () => {
     assert.equal(await page.$$eval('#graph svg path.edge', (p) => p.length), 6);
     const loss = await page.$$eval('#loss-chart .series', (gs) => gs.map((g) => [g.getAttribute('data-label'), g.querySelector('polyline')?.getAttribute('points')?.split(' ').length ?? 0]));
     assert.deepEqual(loss, [['train loss', 4], ['test loss', 4]]);
-    assert.match((await page.textContent('#metrics'))!, /test_mse0\.0033/);
+    assert.match((await page.textContent('#metrics-result'))!, /final test MSE0\.0033/);
     assert.equal(await page.isEnabled('#train'), true);
     await page.screenshot({ path: join(SHOTS, 'viewer-model.png'), fullPage: true });
   });
@@ -220,6 +169,8 @@ describe('web viewer in chromium', { skip }, () => {
     assert.equal(await page.isVisible('#error'), true);
     assert.match((await page.textContent('#error-text'))!, /notes\.onnx: (cannot read ONNX model|not an ONNX model)/);
     assert.equal(bad.model, 'model.onnx', 'the model shown before stays');
+    assert.match(bad.error!, /model\.onnx is still shown and unchanged/);
+    assert.equal(await page.textContent('#status'), 'model.onnx · wasm · not replaced');
     assert.ok((await page.textContent('#card'))!.includes('model.onnx'));
     await page.screenshot({ path: join(SHOTS, 'viewer-error.png') });
 
@@ -285,9 +236,8 @@ describe('web viewer in chromium', { skip }, () => {
    *  scripts run (none: the browser's own), and checks the page against onnxruntime-node whatever provider it ends
    *  up on. The stub is source text: a function would be serialised with what tsx's transform adds to it. */
   async function selectWebgpu(gpu?: string): Promise<{ e: Exposed; used: string | null; fallback: string | null }> {
-    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const p = await viewer.newPage();
     try {
-      await p.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => route.abort());
       if (gpu) await p.addInitScript(`Object.defineProperty(Navigator.prototype, 'gpu', { configurable: true, get: () => (${gpu}) });`);
       await open(p, server.url);
       // The stub is in place (a failing init script would leave the browser's own WebGPU silently).
@@ -305,7 +255,7 @@ describe('web viewer in chromium', { skip }, () => {
 
   test('WebGPU is used when the browser has an adapter; without one the page says so and runs on wasm', async (t) => {
     // Whether this browser has an adapter is asked here, apart from the page's own check.
-    const probe = await browser.newPage();
+    const probe = await viewer.newPage();
     let hasAdapter: boolean;
     try {
       await probe.goto(server.url);
@@ -356,13 +306,13 @@ describe('web viewer in chromium', { skip }, () => {
     assert.equal(losses.length, 8);
     assert.ok(losses[7]! < losses[0]! / 4, `train loss ${losses[0]} -> ${losses[7]}`);
     assert.ok(e.finetune[7]!.testLoss < e.finetune[0]!.testLoss / 4, 'test loss falls too');
-    assert.equal(e.model, 'model.onnx (fine-tuned)');
-    const live = await page.$$eval('#loss-chart .series.c-live polyline', (p) => p[0]?.getAttribute('points')?.split(' ').length ?? 0);
+    assert.equal(e.model, 'model.fine-tuned.onnx');
+    const live = await page.$$eval('#loss-chart .series[data-label="fine-tune 1 train"] polyline', (p) => p[0]?.getAttribute('points')?.split(' ').length ?? 0);
     assert.equal(live, 8);
     await page.screenshot({ path: join(SHOTS, 'viewer-finetune.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-    assert.equal(download.suggestedFilename(), 'model.onnx');
+    assert.equal(download.suggestedFilename(), 'model.fine-tuned.onnx', 'the download is not named like its source');
     const tuned = readFileSync((await download.path())!);
     assert.ok(!tuned.equals(modelBytes));
     const session = await ort.InferenceSession.create(tuned);

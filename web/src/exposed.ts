@@ -22,7 +22,10 @@ export interface Exposed {
   predictions: number[];
   rollout: number[] | null;
   testMse: number | null;
+  /** The epochs of the latest fine-tune, as they arrive. */
   finetune: EpochReport[];
+  /** Whether the latest fine-tune was ended by Stop; null while it runs or before any. */
+  stopped: boolean | null;
   /** How many queued actions have finished, so a test can wait for the one it started. */
   settled: number;
 }

@@ -12,13 +12,33 @@ ort.env.wasm.numThreads = 1;
 
 export type Ep = 'wasm' | 'webgpu';
 
-async function webgpuAdapter(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return false;
+/** The WebGPU adapter the browser offers, as it describes itself; null when there is none. */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** A software adapter (SwiftShader in headless Chromium): WebGPU work runs on the CPU. */
+  software: boolean;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; device?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+export async function webgpuAdapter(): Promise<AdapterInfo | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return null;
   try {
-    return (await gpu.requestAdapter()) !== null;
+    const a = await gpu.requestAdapter();
+    if (!a) return null;
+    const info = a.info ?? {};
+    const architecture = info.architecture ?? '';
+    const description = info.description || info.device || '';
+    const software = info.isFallbackAdapter === true || a.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(`${architecture} ${description}`);
+    return { vendor: info.vendor ?? '', architecture, description, software };
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -54,6 +74,8 @@ export function forecasterContract(info: ModelInfo): Contract {
 
 export interface Runner {
   ep: Ep;
+  /** The WebGPU adapter, when the session runs on WebGPU. */
+  adapter: AdapterInfo | null;
   /** Why the provider is not the one asked for, or null. */
   fallback: string | null;
   contract: Contract;
@@ -79,7 +101,8 @@ export async function createRunner(m: ModelBytes, contract: Contract, want: Ep):
   let ep = want;
   let fallback: string | null = null;
   let s: ort.InferenceSession;
-  if (want === 'webgpu' && !(await webgpuAdapter())) {
+  const adapter = want === 'webgpu' ? await webgpuAdapter() : null;
+  if (want === 'webgpu' && !adapter) {
     ep = 'wasm';
     fallback = 'this browser has no WebGPU adapter';
   }
@@ -111,7 +134,7 @@ export async function createRunner(m: ModelBytes, contract: Contract, want: Ep):
     }
     return out;
   };
-  return { ep, fallback, contract, predict, release: () => s.release() };
+  return { ep, adapter: ep === 'webgpu' ? adapter : null, fallback, contract, predict, release: () => s.release() };
 }
 
 /** Median wall time of `repeats` runs after one warm-up, in milliseconds. */
