@@ -48,7 +48,8 @@ export function writeArtifactSet(dir: string, o: { seed?: number; log?: number[]
   const log = o.log ?? [0.4, 0.2, 0.05, 0.01];
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), model);
-  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(c, makeOptimizer('adam'))));
+  const adam = makeOptimizer('adam');
+  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(c, adam)));
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
@@ -58,7 +59,7 @@ export function writeArtifactSet(dir: string, o: { seed?: number; log?: number[]
       opset: 18,
       parameters: parameterSpecs(c).map((s) => ({ name: s.name, dims: s.dims, dtype: 'float32' })),
       data: { source: 'tutorial', seed: 0, window: c.window, horizon: 1, split: { train: [0, 360], test: o.testRange ?? [360, 710] }, normalization: null },
-      optimizer: { name: 'adam', lr: 0.01 },
+      optimizer: { name: 'adam', lr: 0.01, state: adam.stateNames },
     }),
   );
   writeFileSync(

@@ -20,6 +20,7 @@ import { graphView } from './graph-view.ts';
 import { fineTunedName, lossView, nextRunStart, progressText, type LiveRun } from './loss-history.ts';
 import { webgpuPlacement } from './webgpu-ops.ts';
 import { ContractError, createRunner, forecasterContract, latency, type Ep, type ModelBytes, type Runner } from './runtime.ts';
+import { FILES } from '../../src/artifacts/manifest.ts';
 
 interface Loaded extends ModelBytes {
   name: string;
@@ -37,7 +38,7 @@ declare global {
 }
 
 /** Files of the artifact set that are not the model to view when several .onnx files are opened together. */
-const TRAINING_ARTIFACTS = new Set(['train_step.onnx', 'training_model.onnx', 'optimizer_model.onnx', 'eval_model.onnx']);
+const TRAINING_ARTIFACTS = new Set<string>([FILES.trainStep, FILES.training, FILES.optimizer, FILES.eval]);
 /** The tutorial's window, used when neither the model nor a manifest fixes one. */
 const DEFAULT_WINDOW = 10;
 
@@ -183,7 +184,7 @@ async function openUrl(url: URL): Promise<void> {
   try {
     bytes = await fetchBytes(url, url.protocol === location.protocol && url.origin === location.origin ? url.pathname.replace(/^\//, '') : url.href);
   } catch (e) {
-    const hint = url.pathname.endsWith('/models/model.onnx') ? ': build one with `npm run build-graph`, or open a file' : '';
+    const hint = url.pathname.endsWith(`/models/${FILES.model}`) ? ': build one with `npm run build-graph`, or open a file' : '';
     throw new Error(`${(e as Error).message}${hint}`);
   }
   const { model, info } = decode(name, bytes);
