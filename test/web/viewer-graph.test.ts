@@ -43,7 +43,7 @@ describe('graph view', { skip: skipWithoutChromium }, () => {
     writeArtifactSet(models);
     mkdirSync(join(models, 'torch'));
     writeFileSync(join(models, 'torch', 'legacy.onnx'), torchLegacyForecaster());
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'build-graph', '--out', join(models, 'full')], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bin/ingraph.ts', 'build-graph', '--out', join(models, 'full')], { cwd: REPO, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     viewer = await startViewer(models);
   });
