@@ -4,7 +4,6 @@ import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { leaderboardMarkdown, METRICS, type Metric } from '../sweep/leaderboard.ts';
 import type { SweepProgress } from '../sweep/progress.ts';
-import { runSweep } from '../sweep/sweep.ts';
 import { UserError } from './errors.ts';
 import { column, intAtLeast, positive } from './validate.ts';
 
@@ -49,6 +48,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       .example('$0 sweep --data stocks.csv --group symbol --column price --epochs 50 --queue redis://127.0.0.1:6379', ''),
   handler: async (a) => {
     const show = progressLine(process.stderr, a.quiet);
+    // Loaded when a sweep runs: the queue client (BullMQ, ioredis) is not every command's cost.
+    const { runSweep } = await import('../sweep/sweep.ts');
     const r = await runSweep({
       out: a.out, data: a.data, column: column(a.column), group: a.group, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
       base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },

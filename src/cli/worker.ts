@@ -2,7 +2,6 @@
 // stops its running jobs at a checkpoint (BullMQ retries them, resuming there) and exits.
 import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
-import { startQueueWorker } from '../sweep/queue.ts';
 import { intAtLeast, positive } from './validate.ts';
 
 interface Args {
@@ -24,6 +23,7 @@ export const workerCommand: CommandModule<object, Args> = {
       .example('$0 worker --queue redis://127.0.0.1:6379', ''),
   handler: async (a) => {
     const concurrency = a.concurrency ?? availableParallelism();
+    const { startQueueWorker } = await import('../sweep/queue.ts');
     const worker = await startQueueWorker({
       url: a.queue, concurrency, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000,
       onError: (e) => process.stderr.write(`worker: ${e.message.split('\n')[0]}\n`),

@@ -89,8 +89,9 @@ export interface TrainResult {
 }
 
 
-/** Bound on the input values one run copies in (x of K batches): 16M floats, 64 MB. */
-const MAX_RUN_VALUES = 1 << 24;
+/** Bound on the input values one run copies in (x of K batches): 4M floats, 16 MB, which ONNX Runtime's slices of
+ *  them multiply; a long series then splits its epochs into several runs. */
+const MAX_RUN_VALUES = 1 << 22;
 
 /** Trains into `opts.out`, holding its lock throughout: a second run into the same folder is refused. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
