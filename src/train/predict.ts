@@ -9,6 +9,7 @@ import { loadModelFile } from '../node/onnx-file.ts';
 import { OnnxError, quote } from '../onnx/errors.ts';
 import { inspectModel } from '../onnx/inspect.ts';
 import { createSession, type SessionOptions } from './providers.ts';
+import { MAX_RUN_VALUES } from './run-bound.ts';
 
 export interface PredictOptions {
   window?: number;
@@ -32,8 +33,6 @@ export function modelWindow(modelPath: string): { batch: number | null; window: 
   return { batch: num(shape?.[0]), window: num(shape?.[1]), features: num(shape?.[2]) };
 }
 
-/** Values fed per session run: the batch is sized to this, so memory stays bounded whatever the window. */
-export const MAX_RUN_VALUES = 2 ** 22;
 const DEFAULT_BATCH = 4096;
 
 export interface Predictions {

@@ -20,6 +20,7 @@ import { TrainError } from './errors.ts';
 import { testMse } from './evaluate.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 import { createSession, resolveEp, type EpName } from './providers.ts';
+import { MAX_RUN_VALUES } from './run-bound.ts';
 import { appendLog, truncateLog } from './train-log.ts';
 
 export interface TrainOptions extends Partial<TrainSettings> {
@@ -89,9 +90,6 @@ export interface TrainResult {
 }
 
 
-/** Bound on the input values one run copies in (x of K batches): 4M floats, 16 MB, which ONNX Runtime's slices of
- *  them multiply; a long series then splits its epochs into several runs. */
-const MAX_RUN_VALUES = 1 << 22;
 
 /** Trains into `opts.out`, holding its lock throughout: a second run into the same folder is refused. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {

@@ -12,7 +12,8 @@ import { Ops } from '../../src/graph/ops.ts';
 import type { Shape } from '../../src/graph/value.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { modelProto } from '../../src/onnx/serialize.ts';
-import { MAX_RUN_VALUES, predictSeries } from '../../src/train/predict.ts';
+import { predictSeries } from '../../src/train/predict.ts';
+import { MAX_RUN_VALUES } from '../../src/train/run-bound.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-predict-bounds-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
