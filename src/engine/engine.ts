@@ -11,7 +11,7 @@ import { TRAIN_STEP } from '../artifacts/train-step.ts';
 import { epochBatches } from '../data/batches.ts';
 import { Rng } from '../data/rng.ts';
 import { gatherRows, type Examples } from '../data/windows.ts';
-import { EVAL_OUTPUT, evalInputs } from './eval-model.ts';
+import { EVAL_OUTPUT, parameterFeeds, rowFeeds } from './eval-model.ts';
 
 /** The part of an ONNX Runtime module the engine uses: its Tensor class. */
 export interface OrtModule {
@@ -79,7 +79,8 @@ export interface EpochResult {
 }
 
 export class TrainStepEngine {
-  private carry: Snapshot;
+  /** Parameters, optimizer state and step; the shuffle stream's state lives in `rng` alone. */
+  private carry: Omit<Snapshot, 'rng'>;
   private readonly rng: Rng;
   private x = new Float32Array(0);
   private y = new Float32Array(0);
@@ -97,7 +98,7 @@ export class TrainStepEngine {
     states.forEach((s, i) => {
       if (s.length !== P) throw new Error(`train step: optimizer state "${spec.stateNames[i]}" has ${s.length} values, not ${P}`);
     });
-    this.carry = { params: this.vector(start.params), states: states.map((s) => this.vector(s)), step: start.step ?? 0, rng: start.rng };
+    this.carry = { params: this.vector(start.params), states: states.map((s) => this.vector(s)), step: start.step ?? 0 };
     this.rng = new Rng(start.rng);
   }
 
@@ -110,7 +111,7 @@ export class TrainStepEngine {
   }
 
   restore(s: Snapshot): void {
-    this.carry = { ...s, states: [...s.states] };
+    this.carry = { params: s.params, states: [...s.states], step: s.step };
     this.rng.state = s.rng;
   }
 
@@ -169,7 +170,6 @@ export class TrainStepEngine {
       params: out[TRAIN_STEP.paramsOut]!,
       states: this.spec.stateNames.map((n) => out[TRAIN_STEP.stateOut(n)]!),
       step: this.carry.step + batches.length,
-      rng: this.rng.state,
     };
     return losses;
   }
@@ -206,11 +206,11 @@ export class TrainStepEngine {
   /** eval_model.onnx's predictions y [b-a, outputs] for rows [a, b) of `ex` with the current parameters, run
    *  EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
   async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, [a, b]: readonly [number, number]): Promise<Float32Array> {
-    const params = await this.params();
+    const params = parameterFeeds(this.ort, this.spec.layout, await this.params());
     const y = new Float32Array((b - a) * ex.outputs);
     for (let r = a; r < b; r += EVAL_ROWS) {
       const end = Math.min(b, r + EVAL_ROWS);
-      const out = await evalSession.run(evalInputs(this.ort, this.spec.layout, params, ex, [r, end]), [EVAL_OUTPUT]);
+      const out = await evalSession.run({ ...params, ...rowFeeds(this.ort, ex, [r, end]) }, [EVAL_OUTPUT]);
       y.set((await out[EVAL_OUTPUT]!.getData()) as Float32Array, (r - a) * ex.outputs);
     }
     return y;

@@ -1,5 +1,5 @@
 // Feeds for eval_model.onnx (x, target and every parameter by name): the test split's forecasts for a flat
-// parameter vector, on any ONNX Runtime.
+// parameter vector, on any ONNX Runtime. The parameters are made tensors once; each chunk of rows adds its x, target.
 import type { Tensor as OrtTensor } from 'onnxruntime-common';
 import type { FlatLayout } from '../artifacts/flat-layout.ts';
 import { TRAINING_IO } from '../artifacts/training.ts';
@@ -8,12 +8,17 @@ import type { OrtModule } from './engine.ts';
 
 export const EVAL_OUTPUT = TRAINING_IO.y;
 
-export function evalInputs(ort: OrtModule, layout: FlatLayout, params: Float32Array, ex: Examples, [a, b]: readonly [number, number]): Record<string, OrtTensor> {
+export function parameterFeeds(ort: OrtModule, layout: FlatLayout, params: Float32Array): Record<string, OrtTensor> {
+  const feeds: Record<string, OrtTensor> = {};
+  for (const [name, t] of layout.tensors(params)) feeds[name] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+  return feeds;
+}
+
+/** x and target of rows [a, b) of `ex`, as views (nothing copied). */
+export function rowFeeds(ort: OrtModule, ex: Examples, [a, b]: readonly [number, number]): Record<string, OrtTensor> {
   const n = b - a, xs = ex.window * ex.features;
-  const feeds: Record<string, OrtTensor> = {
+  return {
     [TRAINING_IO.x]: new ort.Tensor('float32', ex.x.subarray(a * xs, b * xs), [n, ex.window, ex.features]),
     [TRAINING_IO.target]: new ort.Tensor('float32', ex.y.subarray(a * ex.outputs, b * ex.outputs), [n, ex.outputs]),
   };
-  for (const [name, t] of layout.tensors(params)) feeds[name] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
-  return feeds;
 }
