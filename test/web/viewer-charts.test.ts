@@ -2,12 +2,12 @@
 // pointer, legend entries that hide and show their series, no legend entry for a series without points, a
 // fine-tune after a long trained record given room on the epoch axis, and text kept at its size on a 420 px phone.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { open, settle, SHOTS, skipWithoutChromium, startViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
+import { open, settle, SHOTS, skipWithoutChromium, openViewer, closeViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
 
 const legend = (page: Page) => page.$$eval('#loss-chart .legend-item', (items) => items.map((i) => i.getAttribute('data-label')));
 const drawn = (page: Page) => page.$$eval('#loss-chart .series', (gs) => gs.map((g) => g.getAttribute('data-label')));
@@ -22,13 +22,9 @@ describe('charts', { skip: skipWithoutChromium }, () => {
     writeArtifactSet(join(models, 'notest'));
     writeFileSync(join(models, 'notest', 'train-log.jsonl'), [0.3, 0.1, 0.05].map((l, i) => JSON.stringify({ epoch: i + 1, train_loss: l })).join('\n'));
     writeArtifactSet(join(models, 'long'), { log: Array.from({ length: 200 }, (_, i) => 0.5 / (i + 1)) });
-    viewer = await startViewer(models);
-    page = await viewer.newPage();
+    ({ viewer, page } = await openViewer(models));
   });
-  after(async () => {
-    await viewer?.close();
-    rmSync(models, { recursive: true, force: true });
-  });
+  after(() => closeViewer(viewer, models));
 
   test('a log axis from 3.3e-3 to 5.4e-3 gets round labels inside it', async () => {
     const e = await open(page, `${viewer.server.url}?model=models/narrow/model.onnx`);

@@ -3,14 +3,14 @@
 // ?csv= opens a series by URL, a model from another tool gets a hint that fits it, and metrics.json reads as a
 // table.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { Rng } from '../../src/data/index.ts';
 import { torchLegacyForecaster } from './torch-export.ts';
-import { open, settle, SHOTS, skipWithoutChromium, startViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
+import { open, settle, SHOTS, skipWithoutChromium, openViewer, closeViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
 
 const wave = (points: number) => ['time,value', ...Array.from({ length: points }, (_, i) => `${i},${Math.cos(i / 20).toFixed(6)}`)].join('\n');
 
@@ -37,13 +37,9 @@ describe('error states', { skip: skipWithoutChromium }, () => {
     writeFileSync(join(models, 'wave.csv'), wave(300));
     mkdirSync(join(models, 'torch'));
     writeFileSync(join(models, 'torch', 'legacy.onnx'), torchLegacyForecaster());
-    viewer = await startViewer(models);
-    page = await viewer.newPage();
+    ({ viewer, page } = await openViewer(models));
   });
-  after(async () => {
-    await viewer?.close();
-    rmSync(models, { recursive: true, force: true });
-  });
+  after(() => closeViewer(viewer, models));
 
   test('a CSV too short to split does not become the data; the next model still runs', async () => {
     await open(page, viewer.server.url);

@@ -2,7 +2,7 @@
 // the progress bar follow each epoch, and Stop ends the run with the weights of the last finished epoch. A second
 // fine-tune keeps the first one's curve and continues its epochs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { makeWindows, tutorialSeries } from '../../src/data/index.ts';
 import { TUTORIAL_MODEL } from '../../src/graph/model.ts';
 import type { Exposed } from '../../web/src/exposed.ts';
-import { exposed, open, settle, SHOTS, skipWithoutChromium, startViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
+import { exposed, open, settle, SHOTS, skipWithoutChromium, openViewer, closeViewer, writeArtifactSet, type Viewer } from './viewer-page.ts';
 
 type Win = { __ingraph: Exposed; __frames: number };
 
@@ -29,13 +29,9 @@ describe('fine-tuning in a worker', { skip: skipWithoutChromium }, () => {
 
   before(async () => {
     writeArtifactSet(models);
-    viewer = await startViewer(models);
-    page = await viewer.newPage();
+    ({ viewer, page } = await openViewer(models));
   });
-  after(async () => {
-    await viewer?.close();
-    rmSync(models, { recursive: true, force: true });
-  });
+  after(() => closeViewer(viewer, models));
 
   test('the page draws frames and follows each epoch while training; Stop keeps the weights so far', async () => {
     await open(page, viewer.server.url);

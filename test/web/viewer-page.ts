@@ -2,7 +2,7 @@
 // Debian's chromium driven by playwright-core with every request outside the local server refused, and waits for
 // the page's queued actions.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -111,4 +111,16 @@ export async function startViewer(models: string, extraArgs: string[] = []): Pro
       await server.close();
     },
   };
+}
+
+/** The viewer on `models` with one page open: what most browser suites start in their before(). */
+export async function openViewer(models: string, extraArgs: string[] = []): Promise<{ viewer: Viewer; page: Page }> {
+  const viewer = await startViewer(models, extraArgs);
+  return { viewer, page: await viewer.newPage() };
+}
+
+/** Closes the browser and server and removes the suite's models folder: what those suites do in their after(). */
+export async function closeViewer(viewer: Viewer | undefined, models: string): Promise<void> {
+  await viewer?.close();
+  rmSync(models, { recursive: true, force: true });
 }
