@@ -63,7 +63,7 @@ const WATCHED_COLUMNS = 8;
 const WATCHED_ROWS = 10_000;
 const WATCHED_VALUES = 1000;
 // Blank lines before the first line that has content.
-const FIRST_LINE = /^(?:[ \uFEFF]*(?:\r\n|\r|\n))*([^\r\n]*)[\r\n]/;
+const FIRST_LINE = /^(?:[ \uFEFF]*(?:\r\n|\r|\n))*([^\r\n]*[^ \uFEFF\r\n][^\r\n]*)[\r\n]/;
 
 interface Watched {
   at: number;
