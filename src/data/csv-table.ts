@@ -17,6 +17,9 @@ export interface WhereFilter {
   value: string;
 }
 
+/** How to read a file, apart from which value columns: what a command line's CSV flags say. */
+export type CsvReadOptions = Pick<CsvTableOptions, 'delimiter' | 'fill' | 'dateColumn' | 'where'>;
+
 export interface CsvTableOptions {
   /** The value columns; default: the first column that holds a number on the first data row and is not the date
    *  column or named like one. */
