@@ -58,5 +58,10 @@ function where(v: string | undefined): WhereFilter {
  *  warnings go to stderr. */
 export function dataSource(a: CsvArgs & { data?: string; column?: string }): DataSource | null {
   if (a.data === undefined) return null;
-  return { file: a.data, column: column(a.column), ...csvReadOptions(a), onWarning: (m) => process.stderr.write(`warning: ${m}\n`) };
+  return { file: a.data, column: column(a.column), ...csvReadOptions(a), onWarning: printWarning };
+}
+
+/** A reader's warning, on its own line of stderr. */
+export function printWarning(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
 }
