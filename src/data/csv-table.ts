@@ -168,7 +168,7 @@ export class CsvTableReader {
   /** One series' rows oldest first, its gaps filled; its warnings start with `what` (the group it is). */
   private table(acc: Accumulator, what: string): SeriesTable {
     const warnings: string[] = [];
-    const warn = (detail: string) => warnings.push(this.source ? `${this.source}: ${what}${detail}` : `${what}${detail}`);
+    const warn = (detail: string) => this.warn(`${what}${detail}`, warnings);
     const n = acc.count;
     let values: Float64Array[] = acc.values.map((v) => v.slice(0, n));
     let dates = this.dateAt >= 0 ? acc.dates.slice(0, n) : null;
@@ -439,8 +439,8 @@ export class CsvTableReader {
     return name ? `column "${name}"` : `column ${i}`;
   }
 
-  private warn(detail: string): void {
-    this.warnings.push(this.source ? `${this.source}: ${detail}` : detail);
+  private warn(detail: string, into = this.warnings): void {
+    into.push(this.source ? `${this.source}: ${detail}` : detail);
   }
 
   private fail(detail: string, line?: number): DataError {
