@@ -1,5 +1,5 @@
 // Shape and type inference for every op the builder emits: one entry per op. Dims that depend on data are null.
-import type { DType } from '../onnx/dtype.ts';
+import { codeName, dtypeFromCode, type DType } from '../onnx/dtype.ts';
 import type { Attrs } from './node.ts';
 import type { Dim, Shape, Value } from './value.ts';
 
@@ -116,14 +116,35 @@ function slice(inp: readonly (Value | null)[]): Out[] {
 
 const rules: Record<string, Rule> = {
   Identity: same, Relu: same, Tanh: same, Sigmoid: same, Neg: same, Sqrt: same, Exp: same, Log: same, Abs: same,
-  Reciprocal: same, Sign: same,
+  Reciprocal: same, Sign: same, LeakyRelu: same, Elu: same, Gelu: same, Softplus: same, Erf: same,
+  // Dropout's optional second output is its mask.
+  Dropout: (inp, _attrs, count) => [{ dtype: first(inp).dtype, shape: first(inp).shape }, { dtype: 'bool' as DType, shape: first(inp).shape }].slice(0, Math.max(1, count)),
+  Flatten: (inp, attrs) => {
+    const x = first(inp);
+    if (!x.shape) return [{ dtype: x.dtype, shape: [null, null] }];
+    const axis = norm(int(attrs, 'axis', 1), x.rank);
+    const prod = (ds: Shape) => ds.reduce<Dim>((a, d) => (typeof a === 'number' && typeof d === 'number' ? a * d : null), 1);
+    return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
+  },
+  Constant: (_inp, attrs) => {
+    const a = attrs.value;
+    if (a?.type !== 'tensor') throw new Error('Constant: only the tensor-valued form (value) is supported');
+    return [{ dtype: a.value.dtype, shape: a.value.dims }];
+  },
+  Range: (inp) => {
+    const [s, l, d] = inp.map((v) => v?.constValue?.numbers()[0]);
+    const n = s !== undefined && l !== undefined && d !== undefined ? Math.max(0, Math.ceil((l - s) / d)) : null;
+    return [{ dtype: first(inp).dtype, shape: [n] }];
+  },
+  ScatterND: same,
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: (inp) => [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, inp[1]!.shape) }],
   Max: elementwise, Min: elementwise, Sum: elementwise,
   Greater: compare, Less: compare, Equal: compare,
   Where: (inp) => [{ dtype: inp[1]!.dtype, shape: broadcast(...inp.map((v) => v!.shape)) }],
   Cast: (inp, attrs) => {
     const to = int(attrs, 'to', 1);
-    const dtype: DType = to === 7 ? 'int64' : to === 9 ? 'bool' : to === 6 ? 'int32' : to === 11 ? 'float64' : 'float32';
+    const dtype = dtypeFromCode(to);
+    if (!dtype) throw new Error(`Cast to ${codeName(to)} is not supported`);
     return [{ dtype, shape: first(inp).shape }];
   },
   MatMul: (inp) => [{ dtype: first(inp).dtype, shape: matmulShape(first(inp).shape, inp[1]!.shape) }],
@@ -143,8 +164,10 @@ const rules: Record<string, Rule> = {
   Squeeze: (inp) => {
     const x = first(inp);
     const axes = constInts(inp[1]);
-    if (!x.shape || !axes) return [{ dtype: x.dtype, shape: null }];
-    const drop = new Set(axes.map((a) => norm(a, x.rank)));
+    if (!x.shape || (inp[1] && !axes)) return [{ dtype: x.dtype, shape: null }];
+    // Without axes every axis of size 1 goes: known only when no dim is symbolic.
+    if (!axes && x.shape.some((d) => typeof d !== 'number')) return [{ dtype: x.dtype, shape: null }];
+    const drop = new Set(axes ? axes.map((a) => norm(a, x.rank)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
     return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !drop.has(i)) }];
   },
   Unsqueeze: (inp) => {
@@ -174,13 +197,15 @@ const rules: Record<string, Rule> = {
   Split: (inp, attrs, count) => {
     const x = first(inp);
     const sizes = constInts(inp[1]);
-    const n = sizes ? sizes.length : count;
+    const n = sizes ? sizes.length : int(attrs, 'num_outputs', count);
     return Array.from({ length: n }, (_, i) => {
       if (!x.shape) return { dtype: x.dtype, shape: null };
       const axis = norm(int(attrs, 'axis', 0), x.rank);
       const shape = [...x.shape];
       const d = x.shape[axis];
-      shape[axis] = sizes ? sizes[i]! : typeof d === 'number' && d % n === 0 ? d / n : null;
+      // Equal parts of ceil(d/n), the last one smaller when n does not divide d (opset 18).
+      const part = typeof d === 'number' ? Math.ceil(d / n) : null;
+      shape[axis] = sizes ? sizes[i]! : part === null ? null : Math.min(part, (d as number) - part * i);
       return { dtype: x.dtype, shape };
     });
   },

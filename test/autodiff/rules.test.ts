@@ -204,6 +204,107 @@ define('Gather', 'Gather [5,3] with negative indices [-1,0,-1]', {
   build: (o, [x]) => o.gather(x!, idx(o, [3], [-1, 0, -1])),
 });
 
+define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :])', {
+  inputs: [input('x', [2, 5, 3])],
+  build: (o, [x]) => o.gather(x!, idx(o, [], [-1]), 1),
+});
+define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)', {
+  inputs: [input('x', [2, 5, 3], { shape: ['batch', 5, 3] })],
+  build: (o, [x]) => o.gather(x!, idx(o, [], [3]), 1),
+});
+define('Gather', 'Gather [2,3,4] axis -1 with repeated 2-D indices', {
+  inputs: [input('x', [2, 3, 4])],
+  build: (o, [x]) => o.gather(x!, idx(o, [2, 3], [0, 3, 3, -1, 1, 0]), -1),
+});
+define('Gather', 'Gather [3,4] axis 1 with indices computed in the graph (Range, negative)', {
+  inputs: [input('x', [3, 4])],
+  build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [-2]), idx(o, [], [2]), idx(o, [], [1])], {})[0]!, 1),
+});
+define('Slice', 'Slice [7,3] axis 0 step 2', { inputs: [input('x', [7, 3])], build: (o, [x]) => o.slice(x!, [0], [7], [0], [2]) });
+define('Slice', 'Slice [5,3] reversed (step -1, from -1 to a large negative end)', {
+  inputs: [input('x', [5, 3])],
+  build: (o, [x]) => o.slice(x!, [-1], [-1000], [0], [-1]),
+});
+define('Slice', 'Slice [8,2] axis 0 step -3 from the middle', { inputs: [input('x', [8, 2])], build: (o, [x]) => o.slice(x!, [6], [0], [0], [-3]) });
+define('Slice', 'Slice [4,6,5] on three axes: step 1, step 2 with negative bounds, step -2', {
+  inputs: [input('x', [4, 6, 5])],
+  build: (o, [x]) => o.slice(x!, [1, -5, 4], [3, -1, 0], [0, 1, 2], [1, 2, -2]),
+});
+define('Slice', 'Slice [batch,6] axis 1 step 2 next to a symbolic batch', {
+  inputs: [input('x', [3, 6], { shape: ['batch', 6] })],
+  build: (o, [x]) => o.slice(x!, [1], [6], [1], [2]),
+});
+define('Flatten', 'Flatten [2,3,4] axis 1 (default)', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.g.add('Flatten', [x!], {})[0]! });
+define('Flatten', 'Flatten [2,3,4] axis 0', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.g.add('Flatten', [x!], { axis: attr.int(0) })[0]! });
+define('Flatten', 'Flatten [batch,3,4] axis -1 (symbolic batch)', {
+  inputs: [input('x', [2, 3, 4], { shape: ['batch', 3, 4] })],
+  build: (o, [x]) => o.g.add('Flatten', [x!], { axis: attr.int(-1) })[0]!,
+});
+define('Squeeze', 'Squeeze [2,1,3,1] without axes', { inputs: [input('x', [2, 1, 3, 1])], build: (o, [x]) => o.g.add('Squeeze', [x!], {})[0]! });
+define('Expand', 'Expand [3,1] to [2,3,4]', { inputs: [input('x', [3, 1])], build: (o, [x]) => o.expand(x!, o.ints([2, 3, 4])) });
+define('Expand', 'Expand [4] to [3,1] (both broadcast)', { inputs: [input('x', [4])], build: (o, [x]) => o.expand(x!, o.ints([3, 1])) });
+define('Expand', 'Expand [batch,1] to Shape(y) of [batch,4]', {
+  inputs: [input('x', [3, 1], { shape: ['batch', 1] }), input('y', [3, 4], { shape: ['batch', 4], wrt: false })],
+  build: (o, [x, y]) => o.expand(x!, o.shape(y!)),
+});
+define('Split', 'Split [2,7] axis 1 num_outputs 3 (3,3,1), the middle output unused', {
+  inputs: [input('x', [2, 7])],
+  build: (o, [x]) => {
+    const [p, , r] = o.g.add('Split', [x!], { axis: attr.int(1), num_outputs: attr.int(3) }, { count: 3 });
+    return [p!, r!];
+  },
+});
+for (const [name, a, b] of [['1-D x 2D [4]x[4,2]', [4], [4, 2]], ['2D x 1-D [3,4]x[4]', [3, 4], [4]], ['1-D x 1-D [4]x[4]', [4], [4]],
+  ['1-D x batched 3D [4]x[2,4,3]', [4], [2, 4, 3]]] as [string, number[], number[]][]) {
+  define('MatMul', `MatMul ${name}`, { inputs: [input('a', a), input('b', b)], build: (o, [x, y]) => o.matmul(x!, y!) });
+}
+
+// --- more activations ----------------------------------------------------------------------------------------------
+define('LeakyRelu', 'LeakyRelu [3,4], default alpha', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('LeakyRelu', [x!], {})[0]! });
+define('LeakyRelu', 'LeakyRelu [3,4], alpha 0.2', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('LeakyRelu', [x!], { alpha: attr.float(0.2) })[0]! });
+define('Elu', 'Elu [3,4], default alpha', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Elu', [x!], {})[0]! });
+define('Elu', 'Elu [3,4], alpha 0.5', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Elu', [x!], { alpha: attr.float(0.5) })[0]! });
+define('Softplus', 'Softplus [3,4]', { inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })], build: (o, [x]) => o.g.add('Softplus', [x!], {})[0]! });
+define('Erf', 'Erf [3,4] over [-3, 2.5]', { inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })], build: (o, [x]) => o.g.add('Erf', [x!], {})[0]! });
+for (const approximate of ['none', 'tanh']) {
+  define('Gelu', `Gelu [3,4] approximate ${approximate} (opset 20) over [-3, 2.5]`, {
+    inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })],
+    opset: 20,
+    build: (o, [x]) => o.g.add('Gelu', [x!], { approximate: attr.string(approximate) })[0]!,
+  });
+}
+define('Dropout', 'Dropout [3,4] without ratio (inference)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Dropout', [x!], {})[0]! });
+define('Dropout', 'Dropout [3,4] with ratio 0.3, training_mode a constant false, mask requested', {
+  inputs: [input('x', [3, 4])],
+  build: (o, [x]) => o.g.add('Dropout', [x!, o.scalar(0.3), o.g.constant(new Tensor('bool', [], Uint8Array.from([0])))], {}, { count: 2 })[0]!,
+});
+
+// --- values without gradients: the paths through them are differentiated, the ops themselves pass nothing on ---------
+define('Constant', 'x · Constant', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.mul(x!, o.g.add('Constant', [], { value: { type: 'tensor', value: Tensor.float([3], [0.5, -2, 1.5]) } })[0]!),
+});
+define('ConstantOfShape', 'x + ConstantOfShape(Shape(x), 1.5)', {
+  inputs: [input('x', [2, 3], { shape: ['batch', 3] })],
+  build: (o, [x]) => o.add(o.mul(x!, x!), o.g.add('ConstantOfShape', [o.shape(x!)], { value: { type: 'tensor', value: Tensor.float([1], [1.5]) } })[0]!),
+});
+define('Shape', 'Reshape(flat tanh(x), Shape(x))', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.g.add('Reshape', [o.reshape(o.tanh(x!), [-1]), o.shape(x!)], {})[0]!,
+});
+define('Range', 'Gather(x, Range(0, 3, 1), axis 1)', {
+  inputs: [input('x', [2, 4])],
+  build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [0]), idx(o, [], [3]), idx(o, [], [1])], {})[0]!, 1),
+});
+define('Cast', 'Cast float32 -> float64, squared, -> float32', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => {
+    const d = o.cast(x!, 'float64');
+    return o.cast(o.mul(d, d), 'float32');
+  },
+});
+define('Cast', 'Cast float32 -> float32 (a no-op type promotion)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.tanh(o.cast(x!, 'float32')) });
+
 // --- LSTM ----------------------------------------------------------------------------------------------------------
 const F = 2, H = 3, B = 2;
 function uniform(seed: number, n: number, bound: number): Float64Array {
@@ -347,8 +448,13 @@ test('other unsupported forms fail clearly instead of giving a wrong gradient', 
   const g = new Graph('unsupported');
   const o = new Ops(g);
   const t = g.input('t', 'float32', [4, 5]);
-  assert.throws(() => gradients(g, o.reduceSum(o.gather(t, o.ints([1, 2]), 1), [0, 1]), [t]), /Gather gradient: only axis 0/);
-  assert.throws(() => gradients(g, o.reduceSum(o.slice(t, [0], [4], [0], [2]), [0, 1]), [t]), /Slice gradient: .*unit steps/);
+  const end = o.shape(t, 1); // bounds computed in the graph
+  const cut = o.sliceDynamic(t, o.ints([0]), end, [0]);
+  assert.throws(() => gradients(g, o.reduceSum(cut, [0, 1]), [t]), /^Error: Slice gradient \(node n_slice_\d+\): starts, ends, axes and steps must be constant$/);
+  const training = g.add('Dropout', [t, o.scalar(0.5), o.g.constant(new Tensor('bool', [], Uint8Array.from([1])))], {})[0]!;
+  assert.throws(() => gradients(g, o.reduceSum(training, [0, 1]), [t]), /Dropout gradient \(node n_dropout_\d+\): only inference mode/);
+  const b = g.input('b', 'float32', ['batch', 5]);
+  assert.throws(() => gradients(g, o.reduceSum(o.concat([t, b], 0), [0, 1]), [t]), /Concat gradient \(node n_concat_\d+\): sizes along the axis must be fixed/);
 });
 
 // --- the table is complete -----------------------------------------------------------------------------------------

@@ -4,4 +4,5 @@ import './activations.ts';
 import './matmul.ts';
 import './reduce.ts';
 import './structure.ts';
+import './nondifferentiable.ts';
 import './lstm.ts';
