@@ -114,6 +114,42 @@ function slice(inp: readonly (Value | null)[]): Out[] {
   return [{ dtype: x.dtype, shape }];
 }
 
+export interface ConvGeometry {
+  /** Begin pads of every spatial axis, then end pads (ONNX's order), with auto_pad resolved. */
+  pads: number[];
+  strides: number[];
+  dilations: number[];
+  /** Output sizes of the spatial axes (null where the input's is not fixed). */
+  out: Dim[];
+}
+
+/** Conv's spatial arithmetic: out = ⌊(in + pad_begin + pad_end - ((k-1)·dilation + 1)) / stride⌋ + 1, with auto_pad's
+ *  SAME_UPPER/SAME_LOWER pads worked out from fixed input sizes (SAME_UPPER puts the odd one at the end). */
+export function convGeometry(attrs: Attrs, spatial: readonly Dim[], kernel: readonly number[]): ConvGeometry {
+  const S = kernel.length;
+  const strides = ints(attrs, 'strides') ?? new Array<number>(S).fill(1);
+  const dilations = ints(attrs, 'dilations') ?? new Array<number>(S).fill(1);
+  const autoPad = attrs.auto_pad?.type === 'string' ? attrs.auto_pad.value : 'NOTSET';
+  const span = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
+  let pads = ints(attrs, 'pads') ?? new Array<number>(2 * S).fill(0);
+  if (autoPad === 'VALID') pads = new Array<number>(2 * S).fill(0);
+  else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    if (!spatial.every((d) => typeof d === 'number')) throw new Error(`Conv with auto_pad ${autoPad} needs fixed spatial sizes`);
+    const total = spatial.map((d, i) => Math.max(0, (Math.ceil((d as number) / strides[i]!) - 1) * strides[i]! + span[i]! - (d as number)));
+    const begin = total.map((t) => (autoPad === 'SAME_UPPER' ? Math.floor(t / 2) : Math.ceil(t / 2)));
+    pads = [...begin, ...total.map((t, i) => t - begin[i]!)];
+  } else if (autoPad !== 'NOTSET') throw new Error(`Conv: unknown auto_pad ${autoPad}`);
+  const out = spatial.map((d, i) => (typeof d === 'number' ? Math.floor((d + pads[i]! + pads[S + i]! - span[i]!) / strides[i]!) + 1 : null));
+  return { pads, strides, dilations, out };
+}
+
+/** The kernel's spatial sizes: the attribute, else the weights' fixed dims. */
+function kernelOf(w: Value | null, attrs: Attrs): number[] {
+  const k = ints(attrs, 'kernel_shape') ?? w?.shape?.slice(2);
+  if (!k || !k.every((d) => typeof d === 'number')) throw new Error('Conv needs a fixed kernel shape');
+  return k as number[];
+}
+
 const rules: Record<string, Rule> = {
   Identity: same, Relu: same, Tanh: same, Sigmoid: same, Neg: same, Sqrt: same, Exp: same, Log: same, Abs: same,
   Reciprocal: same, Sign: same, LeakyRelu: same, Elu: same, Gelu: same, Softplus: same, Erf: same,
@@ -239,6 +275,24 @@ const rules: Record<string, Rule> = {
     const value = attrs.value;
     const dtype: DType = value?.type === 'tensor' ? value.value.dtype : 'float32';
     return [{ dtype, shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
+  },
+  Conv: (inp, attrs) => {
+    const x = first(inp), w = inp[1]!;
+    if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+    const { out } = convGeometry(attrs, x.shape.slice(2), kernelOf(w, attrs));
+    return [{ dtype: x.dtype, shape: [x.shape[0]!, w.shape?.[0] ?? null, ...out] }];
+  },
+  // out = stride·(in - 1) + output_padding + (k-1)·dilation + 1 - pad_begin - pad_end; weights [C_in, C_out/group, k…].
+  ConvTranspose: (inp, attrs) => {
+    const x = first(inp), w = inp[1]!;
+    if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+    const k = kernelOf(w, attrs), S = k.length;
+    const { pads, strides, dilations } = convGeometry({ ...attrs, auto_pad: { type: 'string', value: 'NOTSET' } }, x.shape.slice(2), k);
+    const extra = ints(attrs, 'output_padding') ?? new Array<number>(S).fill(0);
+    const out = x.shape.slice(2).map((d, i) => (typeof d === 'number'
+      ? strides[i]! * (d - 1) + extra[i]! + (k[i]! - 1) * dilations[i]! + 1 - pads[i]! - pads[S + i]! : null));
+    const m = w.shape?.[1];
+    return [{ dtype: x.dtype, shape: [x.shape[0]!, typeof m === 'number' ? m * int(attrs, 'group', 1) : null, ...out] }];
   },
   LSTM: (inp, attrs, count) => {
     const x = first(inp);

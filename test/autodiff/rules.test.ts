@@ -305,6 +305,39 @@ define('Cast', 'Cast float32 -> float64, squared, -> float32', {
 });
 define('Cast', 'Cast float32 -> float32 (a no-op type promotion)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.tanh(o.cast(x!, 'float32')) });
 
+// --- convolution ---------------------------------------------------------------------------------------------------
+interface ConvCase { x: number[]; w: number[]; bias?: boolean; attrs?: Record<string, Attr>; batch?: boolean }
+const convCases: Record<string, ConvCase> = {
+  'Conv1d [2,3,8] * [4,3,3], pads 1, bias': { x: [2, 3, 8], w: [4, 3, 3], bias: true, attrs: { pads: attr.ints([1, 1]) } },
+  'Conv1d stride 2, dilation 2, pads [2,1], no bias, a position past the last window': {
+    x: [2, 2, 10], w: [3, 2, 3], attrs: { strides: attr.ints([2]), dilations: attr.ints([2]), pads: attr.ints([2, 1]) },
+  },
+  'Conv1d groups 3, stride 2 (input not a multiple of it), bias': {
+    x: [2, 6, 8], w: [6, 2, 2], bias: true, attrs: { group: attr.int(3), strides: attr.ints([2]) },
+  },
+  'Conv1d depthwise (groups = channels), channel multiplier 2, pads 1': {
+    x: [2, 4, 6], w: [8, 1, 3], attrs: { group: attr.int(4), pads: attr.ints([1, 1]) },
+  },
+  'Conv1d over a symbolic batch, bias': { x: [3, 2, 7], w: [2, 2, 4], bias: true, batch: true },
+  'Conv1d auto_pad VALID with stride 3': { x: [2, 2, 9], w: [2, 2, 2], attrs: { auto_pad: attr.string('VALID'), strides: attr.ints([3]) } },
+  'Conv2d [2,2,5,6] * [3,2,3,2], pads [1,0,1,1], strides [2,1], dilations [1,2], bias': {
+    x: [2, 2, 5, 6], w: [3, 2, 3, 2], bias: true, attrs: { pads: attr.ints([1, 0, 1, 1]), strides: attr.ints([2, 1]), dilations: attr.ints([1, 2]) },
+  },
+  'Conv2d groups 2, stride 2, pads 1': {
+    x: [1, 4, 5, 5], w: [4, 2, 3, 3], attrs: { group: attr.int(2), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) },
+  },
+};
+for (const [name, c] of Object.entries(convCases)) {
+  define('Conv', name, {
+    inputs: [
+      input('X', c.x, c.batch ? { shape: ['batch', ...c.x.slice(1)] } : {}),
+      input('W', c.w),
+      ...(c.bias ? [input('B', [c.w[0]!])] : []),
+    ],
+    build: (o, [x, w, b]) => o.g.add('Conv', b ? [x!, w!, b] : [x!, w!], c.attrs ?? {})[0]!,
+  }, { has: ['ConvTranspose'] });
+}
+
 // --- LSTM ----------------------------------------------------------------------------------------------------------
 const F = 2, H = 3, B = 2;
 function uniform(seed: number, n: number, bound: number): Float64Array {

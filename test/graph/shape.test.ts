@@ -144,6 +144,17 @@ add('Range with a computed limit has an unknown length', {
   op: 'Range', inputs: [{ value: Tensor.int64([], [0]) }, { from: (o, [y]) => o.squeeze(o.shape(y!, 0), [0]) }, { value: Tensor.int64([], [1]) }],
   aux: [['batch']], expect: [[null]], dtype: 'int64',
 });
+add('Conv1d with pads, stride and dilation', {
+  op: 'Conv', inputs: [x('batch', 2, 10), x(3, 2, 3)], attrs: { pads: attr.ints([2, 1]), strides: attr.ints([2]), dilations: attr.ints([2]) }, expect: [['batch', 3, 5]],
+});
+add('Conv2d with groups', { op: 'Conv', inputs: [x(1, 4, 5, 6), x(6, 2, 3, 3)], attrs: { group: attr.int(2), strides: attr.ints([2, 1]) }, expect: [[1, 6, 2, 4]] });
+add('Conv1d auto_pad SAME_UPPER, stride 2', { op: 'Conv', inputs: [x('batch', 2, 7), x(3, 2, 4)], attrs: { auto_pad: attr.string('SAME_UPPER'), strides: attr.ints([2]) }, expect: [['batch', 3, 4]] });
+add('Conv1d auto_pad SAME_LOWER', { op: 'Conv', inputs: [x(2, 2, 6), x(3, 2, 3)], attrs: { auto_pad: attr.string('SAME_LOWER') }, expect: [[2, 3, 6]] });
+add('ConvTranspose with output_padding and groups', {
+  op: 'ConvTranspose', inputs: [x('batch', 4, 4), x(4, 3, 3)],
+  attrs: { group: attr.int(2), strides: attr.ints([2]), pads: attr.ints([1, 0]), output_padding: attr.ints([1]), dilations: attr.ints([2]) },
+  expect: [['batch', 6, 11]],
+});
 add('LSTM: Y, Y_h and Y_c', {
   op: 'LSTM', inputs: [x('time', 'batch', 2), x(1, 12, 2), x(1, 12, 3)], attrs: { hidden_size: attr.int(3) }, count: 3,
   expect: [['time', 1, 'batch', 3], [1, 'batch', 3], [1, 'batch', 3]],

@@ -5,4 +5,5 @@ import './matmul.ts';
 import './reduce.ts';
 import './structure.ts';
 import './nondifferentiable.ts';
+import './conv.ts';
 import './lstm.ts';
