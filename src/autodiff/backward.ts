@@ -32,7 +32,9 @@ function pathToLoss(n: Node, GO: (Value | null)[], towardLoss: ReadonlyMap<Value
 
 export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: GradientsOptions = {}): Map<Value, Value> {
   const { seed, ...choices } = opts;
-  const options: GradOptions = { ...DEFAULT_GRAD_OPTIONS, ...choices };
+  // A choice given as undefined keeps its default.
+  const given = Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined));
+  const options: GradOptions = { ...DEFAULT_GRAD_OPTIONS, ...given };
   const o = new Ops(g);
   // The units to differentiate, in topological order: nodes, and each composite as one op in place of its members
   // (at its last member: its inputs exist before its first, everything using its outputs comes after its last).

@@ -294,19 +294,22 @@ const rules: Record<string, Rule> = {
     const m = w.shape?.[1];
     return [{ dtype: x.dtype, shape: [x.shape[0]!, typeof m === 'number' ? m * int(attrs, 'group', 1) : null, ...out] }];
   },
-  LSTM: (inp, attrs, count) => {
-    const x = first(inp);
-    const h = int(attrs, 'hidden_size', 0);
-    const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
-    const [t, b] = x.shape ?? [null, null];
-    const outs: Out[] = [
-      { dtype: x.dtype, shape: [t!, dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-    ];
-    return outs.slice(0, Math.max(1, count));
-  },
+  LSTM: recurrent, GRU: recurrent, RNN: recurrent,
 };
+
+/** LSTM, GRU and RNN: Y [T, directions, B, H], then Y_h (and the LSTM's Y_c) [directions, B, H]. */
+function recurrent(inp: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
+  const x = first(inp);
+  const h = int(attrs, 'hidden_size', 0);
+  const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
+  const [t, b] = x.shape ?? [null, null];
+  const outs: Out[] = [
+    { dtype: x.dtype, shape: [t!, dirs, b!, h] },
+    { dtype: x.dtype, shape: [dirs, b!, h] },
+    { dtype: x.dtype, shape: [dirs, b!, h] },
+  ];
+  return outs.slice(0, Math.max(1, count));
+}
 
 export function inferShapes(op: string, inputs: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
   const rule = rules[op];

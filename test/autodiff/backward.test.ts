@@ -146,3 +146,14 @@ test('a rule returning the wrong number of gradients fails naming the op', () =>
   const y = g.add('TestWrongArity', [x], {}, { types: [{ dtype: 'float32', shape: [2] }] })[0]!;
   assert.throws(() => gradients(g, o.reduceSum(y, [0]), [x]), /rule for TestWrongArity returned 0 gradients for 1 inputs/);
 });
+
+test('an option given as undefined keeps its default: a short window is unrolled, not scanned', () => {
+  const g = new Graph('defaults');
+  const o = new Ops(g);
+  const X = g.input('X', 'float32', [3, 2, 2]);
+  const W = g.input('W', 'float32', [1, 3, 2]);
+  const R = g.input('R', 'float32', [1, 3, 3]);
+  const Yh = g.add('RNN', [X, W, R], { hidden_size: { type: 'int', value: 3 } }, { count: 2 })[1]!;
+  gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W], { recurrence: undefined });
+  assert.ok(!g.nodes.some((n) => n.op === 'Scan'), 'auto mode unrolls a window of 3');
+});

@@ -7,6 +7,7 @@ import '../../src/autodiff/rules/index.ts';
 import { gradients } from '../../src/autodiff/backward.ts';
 import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
+import { gruUnrolled } from '../../src/graph/layers/gru.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { attr, type Attr } from '../../src/graph/node.ts';
@@ -434,6 +435,109 @@ for (const T of [1, 3, 12]) {
   }
 }
 define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', stackedCase(lstmUnrolled, 5, 31), { lacks: ['LSTM'] });
+
+// --- GRU and RNN ---------------------------------------------------------------------------------------------------
+/** ONNX's GRU (3 gates) or RNN (1): X [T,B,F], W, R, optionally B and initial_h, in PyTorch-like ranges. */
+interface RecCase { T: number; use: LstmOut; bias?: boolean; h0?: boolean; lbr?: 0 | 1; recurrence?: RecurrenceMode; seed: number }
+function recurrentCase(op: 'GRU' | 'RNN', c: RecCase): GradCheck {
+  const G = op === 'GRU' ? 3 : 1;
+  const wb = 1 / Math.sqrt(H);
+  const bias = c.bias ?? true;
+  const inputs = [
+    input('X', [c.T, B, F], { data: uniform(c.seed, c.T * B * F, 1) }),
+    input('W', [1, G * H, F], { data: uniform(c.seed + 1, G * H * F, wb) }),
+    // Over one step from zeros R meets only h₋₁ = 0: its gradient is exactly zero.
+    input('R', [1, G * H, H], { data: uniform(c.seed + 2, G * H * H, wb), zeroGradient: c.T === 1 && !c.h0 }),
+    ...(bias ? [input('B', [1, 2 * G * H], { data: uniform(c.seed + 3, 2 * G * H, wb) })] : []),
+    ...(c.h0 ? [input('h0', [1, B, H], { data: uniform(c.seed + 4, B * H, 0.8) })] : []),
+  ];
+  return {
+    inputs,
+    mode: 'directions',
+    recurrence: c.recurrence,
+    seed: c.seed,
+    build: (o, vs) => {
+      const [X, W, R] = vs;
+      const Bv = bias ? vs[3]! : null, h0 = c.h0 ? vs[vs.length - 1]! : null;
+      const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(c.lbr ?? 0) } : {}) };
+      const [Y, Yh] = o.g.add(op, [X!, W!, R!, Bv, ...(h0 ? [null, h0] : [])], attrs, { count: 2 });
+      return c.use === 'Y' ? [Y!] : c.use === 'Y_h' ? [Yh!] : [Y!, Yh!];
+    },
+  };
+}
+let recSeed = 500;
+for (const op of ['GRU', 'RNN'] as const) {
+  for (const lbr of op === 'GRU' ? ([0, 1] as const) : ([0] as const)) {
+    const form = op === 'GRU' ? ` linear_before_reset ${lbr},` : '';
+    for (const recurrence of ['scan', 'unrolled'] as const) {
+      for (const T of [1, 4, 12]) {
+        for (const use of ['Y', 'Y_h', 'both'] as const) {
+          if (T === 12 && use !== 'both') continue;
+          define(op, `${op}${form} ${recurrence}, window ${T}, using ${use}`, recurrentCase(op, { T, use, lbr, recurrence, seed: recSeed += 10 }),
+            recurrence === 'scan' ? { has: ['Scan'] } : { lacks: ['Scan'] });
+        }
+      }
+      define(op, `${op}${form} ${recurrence}, with initial_h (differentiated too)`, recurrentCase(op, { T: 4, use: 'both', lbr, h0: true, recurrence, seed: recSeed += 10 }));
+      define(op, `${op}${form} ${recurrence}, without bias`, recurrentCase(op, { T: 3, use: 'Y_h', lbr, bias: false, recurrence, seed: recSeed += 10 }));
+    }
+    define(op, `${op}${form} with a symbolic window and batch (auto mode: Scan)`, {
+      ...recurrentCase(op, { T: 5, use: 'both', lbr, seed: recSeed += 10 }),
+      inputs: recurrentCase(op, { T: 5, use: 'both', lbr, seed: recSeed }).inputs.map((i) => (i.name === 'X' ? { ...i, shape: ['window', 'batch', F] } : i)),
+    }, { has: ['Scan'] });
+    define(op, `${op}${form} window 70 in auto mode (past the unroll limit: Scan)`, recurrentCase(op, { T: 70, use: 'Y_h', lbr, seed: recSeed += 10 }), { has: ['Scan'] });
+  }
+}
+// The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept.
+for (const linearBeforeReset of [false, true]) {
+  for (const T of [1, 3, 12]) {
+    define('GRU', `composite GRU (unrolled forward), linear_before_reset ${+linearBeforeReset}, window ${T}, using both`, {
+      ...recurrentCase('GRU', { T, use: 'both', seed: 700 + T + (linearBeforeReset ? 50 : 0) }),
+      build: (o, [X, W, R, Bv]) => {
+        const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset });
+        return [Y, Yh];
+      },
+    }, { lacks: ['GRU', 'Scan'] });
+  }
+  define('GRU', `stacked composite GRU, 2 layers, linear_before_reset ${+linearBeforeReset}, last step of the top layer`, {
+    inputs: ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'].map((n, k) => {
+      const dims = [[B, 5, F], [1, 3 * H, F], [1, 3 * H, H], [1, 6 * H], [1, 3 * H, H], [1, 3 * H, H], [1, 6 * H]][k]!;
+      return input(n, dims, { data: uniform(800 + k + (linearBeforeReset ? 10 : 0), dims.reduce((a, b) => a * b, 1), k === 0 ? 1 : 0.6) });
+    }),
+    mode: 'directions',
+    build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
+      const l1 = gruUnrolled(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H, { linearBeforeReset });
+      return o.squeeze(gruUnrolled(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H, { linearBeforeReset }).Yh, [0]);
+    },
+  }, { lacks: ['GRU'] });
+}
+
+// The forms the GRU and RNN rules do not differentiate are refused with their names; explicit default activations pass.
+const recurrentForms: { form: string; attrs?: Record<string, Attr>; lens?: boolean; refused: string | null }[] = [
+  { form: 'forward, default activations written out', refused: null },
+  { form: 'direction reverse', attrs: { direction: attr.string('reverse') }, refused: 'direction other than forward' },
+  { form: 'clip 3', attrs: { clip: attr.float(3) }, refused: 'clip' },
+  { form: 'other activations', attrs: { activations: attr.strings(['Relu', 'Relu']) }, refused: 'custom activations' },
+  { form: 'layout 1', attrs: { layout: attr.int(1) }, refused: 'layout 1' },
+  { form: 'sequence_lens', lens: true, refused: 'sequence_lens' },
+];
+for (const op of ['GRU', 'RNN'] as const) {
+  for (const { form, attrs = {}, lens, refused } of recurrentForms) {
+    test(`${op} gradient, ${form}: ${refused === null ? 'differentiated' : `refused as "unsupported ${refused}"`}`, () => {
+      const G = op === 'GRU' ? 3 : 1;
+      const g = new Graph('rec_form');
+      const o = new Ops(g);
+      const X = g.input('X', 'float32', [3, B, F]);
+      const W = g.input('W', 'float32', [1, G * H, F]);
+      const R = g.input('R', 'float32', [1, G * H, H]);
+      const defaults = op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+      const all = { hidden_size: attr.int(H), activations: attr.strings(defaults), ...attrs };
+      const Yh = g.add(op, [X, W, R, null, lens ? g.input('lens', 'int32', [B]) : null], all, { count: 2 })[1]!;
+      const run = () => gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W]);
+      if (refused === null) run();
+      else assert.throws(run, { name: 'Error', message: `${op} gradient (node ${Yh.producer!.name}): unsupported ${refused}` });
+    });
+  }
+}
 
 test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
   const g = new Graph('lstm');

@@ -155,6 +155,14 @@ add('ConvTranspose with output_padding and groups', {
   attrs: { group: attr.int(2), strides: attr.ints([2]), pads: attr.ints([1, 0]), output_padding: attr.ints([1]), dilations: attr.ints([2]) },
   expect: [['batch', 6, 11]],
 });
+add('GRU: Y and Y_h', {
+  op: 'GRU', inputs: [x('time', 'batch', 2), x(1, 9, 2), x(1, 9, 3), x(1, 18)], attrs: { hidden_size: attr.int(3), linear_before_reset: attr.int(1) }, count: 2,
+  expect: [['time', 1, 'batch', 3], [1, 'batch', 3]],
+});
+add('RNN: Y and Y_h', {
+  op: 'RNN', inputs: [x(5, 'batch', 2), x(1, 4, 2), x(1, 4, 4)], attrs: { hidden_size: attr.int(4) }, count: 2,
+  expect: [[5, 1, 'batch', 4], [1, 'batch', 4]],
+});
 add('LSTM: Y, Y_h and Y_c', {
   op: 'LSTM', inputs: [x('time', 'batch', 2), x(1, 12, 2), x(1, 12, 3)], attrs: { hidden_size: attr.int(3) }, count: 3,
   expect: [['time', 1, 'batch', 3], [1, 'batch', 3], [1, 'batch', 3]],

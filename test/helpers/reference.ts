@@ -79,6 +79,58 @@ export function lstmForward(x: Arr, W: Arr, R: Arr, Wb: ArrayLike<number> | null
   return { Y, h: hOut, c: cOut };
 }
 
+/** One forward GRU layer with ONNX's gate order z, r, h (rows of W and R in blocks of H), time-major X [T,B,F]:
+ *  z = σ(x·Wzᵀ + h·Rzᵀ + Wbz + Rbz), r = σ(…), and the candidate ĥ = tanh(x·Whᵀ + (r⊙h)·Rhᵀ + Rbh + Wbh), or with
+ *  linear_before_reset ĥ = tanh(x·Whᵀ + r⊙(h·Rhᵀ + Rbh) + Wbh); h' = (1 - z)⊙ĥ + z⊙h. Returns Y [T,B,H] and h [B,H]. */
+export function gruForward(X: Arr, W: Arr, R: Arr, bias: Arr | null, h0: Arr | null, linearBeforeReset: boolean): { Y: Arr; h: Arr } {
+  const [T, B, F] = X.dims as [number, number, number];
+  const H = R.dims[R.dims.length - 1]!; // R is [1, gates·H, H]
+  const b = (k: number) => (bias ? bias.data[k]! : 0);
+  const Y = arr([T, B, H]);
+  const h = h0 ? Float64Array.from(h0.data) : new Float64Array(B * H);
+  for (let t = 0; t < T; t++) {
+    const next = new Float64Array(B * H);
+    for (let n = 0; n < B; n++) {
+      const x = (row: number) => { let s = 0; for (let k = 0; k < F; k++) s += W.data[row * F + k]! * X.data[(t * B + n) * F + k]!; return s; };
+      const rh = (row: number, v: (k: number) => number) => { let s = 0; for (let k = 0; k < H; k++) s += R.data[row * H + k]! * v(k); return s; };
+      const hp = (k: number) => h[n * H + k]!;
+      for (let j = 0; j < H; j++) {
+        const z = sigmoid(x(j) + rh(j, hp) + b(j) + b(3 * H + j));
+        const r = (jj: number) => sigmoid(x(H + jj) + rh(H + jj, hp) + b(H + jj) + b(4 * H + jj));
+        const cand = linearBeforeReset
+          ? Math.tanh(x(2 * H + j) + r(j) * (rh(2 * H + j, hp) + b(5 * H + j)) + b(2 * H + j))
+          : Math.tanh(x(2 * H + j) + rh(2 * H + j, (k) => r(k) * hp(k)) + b(5 * H + j) + b(2 * H + j));
+        next[n * H + j] = (1 - z) * cand + z * hp(j);
+      }
+    }
+    h.set(next);
+    Y.data.set(next, t * B * H);
+  }
+  return { Y, h: arr([B, H], h) };
+}
+
+/** One forward RNN layer (Tanh), time-major: h' = tanh(x·Wᵀ + h·Rᵀ + Wb + Rb). Returns Y [T,B,H] and h [B,H]. */
+export function rnnForward(X: Arr, W: Arr, R: Arr, bias: Arr | null, h0: Arr | null): { Y: Arr; h: Arr } {
+  const [T, B, F] = X.dims as [number, number, number];
+  const H = R.dims[R.dims.length - 1]!; // R is [1, gates·H, H]
+  const Y = arr([T, B, H]);
+  const h = h0 ? Float64Array.from(h0.data) : new Float64Array(B * H);
+  for (let t = 0; t < T; t++) {
+    const next = new Float64Array(B * H);
+    for (let n = 0; n < B; n++) {
+      for (let j = 0; j < H; j++) {
+        let s = bias ? bias.data[j]! + bias.data[H + j]! : 0;
+        for (let k = 0; k < F; k++) s += W.data[j * F + k]! * X.data[(t * B + n) * F + k]!;
+        for (let k = 0; k < H; k++) s += R.data[j * H + k]! * h[n * H + k]!;
+        next[n * H + j] = Math.tanh(s);
+      }
+    }
+    h.set(next);
+    Y.data.set(next, t * B * H);
+  }
+  return { Y, h: arr([B, H], h) };
+}
+
 /** y = x·Wᵀ + b for x [B, in], W [out, in] (PyTorch's Linear). */
 function dense(x: Arr, W: Arr, b: Arr): Arr {
   const [B, I] = x.dims as [number, number];
@@ -485,6 +537,16 @@ const kernels: Record<string, Kernel> = {
   Slice: (_, [x, starts, ends, axes, steps]) => [slice(x!, ints(starts)!, ints(ends)!, ints(axes), ints(steps))],
   Gather: (n, [x, idx]) => [gather(x!, idx!, n.int('axis', 0))],
   LSTM: (n, [X, W, R, B]) => lstmOp(n, X!, W!, R!, B ?? null).slice(0, n.outputs.length),
+  GRU: (n, [X, W, R, B, , h0]) => {
+    const r = gruForward(X!, W!, R!, B ?? null, h0 ?? null, n.int('linear_before_reset', 0) === 1);
+    const [T, Bt, H] = r.Y.dims as [number, number, number];
+    return [arr([T, 1, Bt, H], r.Y.data), arr([1, Bt, H], r.h.data)].slice(0, n.outputs.length);
+  },
+  RNN: (n, [X, W, R, B, , h0]) => {
+    const r = rnnForward(X!, W!, R!, B ?? null, h0 ?? null);
+    const [T, Bt, H] = r.Y.dims as [number, number, number];
+    return [arr([T, 1, Bt, H], r.Y.data), arr([1, Bt, H], r.h.data)].slice(0, n.outputs.length);
+  },
   Flatten: (n, [x]) => {
     const axis = norm(n.int('axis', 1), x!.dims.length);
     return [arr([sizeOf(x!.dims.slice(0, axis)), sizeOf(x!.dims.slice(axis))], x!.data)];

@@ -6,4 +6,6 @@ import './reduce.ts';
 import './structure.ts';
 import './nondifferentiable.ts';
 import './conv.ts';
+import './gru.ts';
+import './rnn.ts';
 import './lstm.ts';
