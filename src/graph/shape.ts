@@ -162,10 +162,17 @@ const rules: Record<string, Rule> = {
     const prod = (ds: Shape) => ds.reduce<Dim>((a, d) => (typeof a === 'number' && typeof d === 'number' ? a * d : null), 1);
     return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
   },
+  // The value as a tensor, or as one of the attribute forms exporters also write (value_float, value_ints, …).
   Constant: (_inp, attrs) => {
-    const a = attrs.value;
-    if (a?.type !== 'tensor') throw new Error('Constant: only the tensor-valued form (value) is supported');
-    return [{ dtype: a.value.dtype, shape: a.value.dims }];
+    const a = attrs.value ?? attrs.value_float ?? attrs.value_floats ?? attrs.value_int ?? attrs.value_ints;
+    switch (a?.type) {
+      case 'tensor': return [{ dtype: a.value.dtype, shape: a.value.dims }];
+      case 'float': return [{ dtype: 'float32', shape: [] }];
+      case 'floats': return [{ dtype: 'float32', shape: [a.value.length] }];
+      case 'int': return [{ dtype: 'int64', shape: [] }];
+      case 'ints': return [{ dtype: 'int64', shape: [a.value.length] }];
+      default: throw new Error('Constant: only value, value_float(s) and value_int(s) are supported');
+    }
   },
   Range: (inp) => {
     const [s, l, d] = inp.map((v) => v?.constValue?.numbers()[0]);

@@ -95,6 +95,14 @@ define('Gemm', 'Gemm bias [1] broadcast, beta 0.5', {
   inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [1])],
   build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { beta: 0.5 }),
 });
+define('Gemm', 'Gemm transA, bias [M,1] broadcast over columns, beta 2', {
+  inputs: [input('A', [4, 3]), input('B', [4, 2]), input('C', [3, 1])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { transA: true, beta: 2 }),
+});
+define('Gemm', 'Gemm with a scalar bias', {
+  inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!),
+});
 define('Gemm', 'Gemm without bias, symbolic batch rows', {
   inputs: [input('A', [3, 4], { shape: ['batch', 4] }), input('B', [2, 4])],
   build: (o, [a, b]) => o.gemm(a!, b!, null, { transB: true, alpha: 2 }),
@@ -284,6 +292,11 @@ define('Dropout', 'Dropout [3,4] with ratio 0.3, training_mode a constant false,
 define('Constant', 'x · Constant', {
   inputs: [input('x', [2, 3])],
   build: (o, [x]) => o.mul(x!, o.g.add('Constant', [], { value: { type: 'tensor', value: Tensor.float([3], [0.5, -2, 1.5]) } })[0]!),
+});
+define('Constant', 'x · Constant(value_floats) + Constant(value_float)', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.add(o.mul(x!, o.g.add('Constant', [], { value_floats: attr.floats([0.5, -2, 1.5]) })[0]!),
+    o.g.add('Constant', [], { value_float: attr.float(0.25) })[0]!),
 });
 define('ConstantOfShape', 'x + ConstantOfShape(Shape(x), 1.5)', {
   inputs: [input('x', [2, 3], { shape: ['batch', 3] })],

@@ -139,6 +139,8 @@ add('Split num_outputs 3 of 7: 3, 3, 1', { op: 'Split', inputs: [x('batch', 7)],
 add('Split num_outputs 2 of 6 on axis -1', { op: 'Split', inputs: [x(2, 6)], attrs: { axis: attr.int(-1), num_outputs: attr.int(2) }, expect: [[2, 3], [2, 3]] });
 add('Squeeze without axes drops every unit axis', { op: 'Squeeze', inputs: [x(1, 3, 1, 2)], expect: [[3, 2]] });
 add('Constant takes its tensor\'s type and dims', { op: 'Constant', inputs: [], attrs: { value: { type: 'tensor', value: Tensor.int64([2, 2], [1, 2, 3, 4]) } }, expect: [[2, 2]], dtype: 'int64' });
+add('Constant value_ints', { op: 'Constant', inputs: [], attrs: { value_ints: attr.ints([3, 1, 2]) }, expect: [[3]], dtype: 'int64' });
+add('Constant value_float is a float scalar', { op: 'Constant', inputs: [], attrs: { value_float: attr.float(0.5) }, expect: [[]], dtype: 'float32' });
 add('Range with constant bounds', { op: 'Range', inputs: [{ value: Tensor.int64([], [1]) }, { value: Tensor.int64([], [8]) }, { value: Tensor.int64([], [3]) }], expect: [[3]], dtype: 'int64' });
 add('Range with a computed limit has an unknown length', {
   op: 'Range', inputs: [{ value: Tensor.int64([], [0]) }, { from: (o, [y]) => o.squeeze(o.shape(y!, 0), [0]) }, { value: Tensor.int64([], [1]) }],
