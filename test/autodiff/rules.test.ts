@@ -500,6 +500,17 @@ for (const op of ['GRU', 'RNN'] as const) {
     define(op, `${op}${form} window 70 in auto mode (past the unroll limit: Scan)`, recurrentCase(op, { T: 70, use: 'Y_h', lbr, seed: recSeed += 10 }), { has: ['Scan'] });
   }
 }
+// As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] from a constant.
+for (const op of ['GRU', 'RNN'] as const) {
+  define(op, `${op} as exported: one output Y, initial_h = Expand(zeros, [1,B,H])`, {
+    ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, seed: 900 }),
+    build: (o, [X, W, R, Bv]) => {
+      const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), o.ints([1, B, H]));
+      const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : { activations: attr.strings(['Tanh']) }) };
+      return o.g.add(op, [X!, W!, R!, Bv!, null, h0], attrs, { count: 1 })[0]!;
+    },
+  });
+}
 // The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept.
 for (const linearBeforeReset of [false, true]) {
   for (const T of [1, 3, 12]) {
