@@ -213,10 +213,14 @@ define('Gather', 'Gather [5,3] with negative indices [-1,0,-1]', {
   build: (o, [x]) => o.gather(x!, idx(o, [3], [-1, 0, -1])),
 });
 
-define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :])', {
+define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :]: a Pad)', {
   inputs: [input('x', [2, 5, 3])],
   build: (o, [x]) => o.gather(x!, idx(o, [], [-1]), 1),
-});
+}, { has: ['Pad'], lacks: ['ScatterND'] });
+define('Gather', 'Gather [6,2] with consecutive indices [2,3,4] (a contiguous block: a Pad)', {
+  inputs: [input('x', [6, 2])],
+  build: (o, [x]) => o.gather(x!, idx(o, [3], [2, 3, 4])),
+}, { has: ['Pad'], lacks: ['ScatterND'] });
 define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)', {
   inputs: [input('x', [2, 5, 3], { shape: ['batch', 5, 3] })],
   build: (o, [x]) => o.gather(x!, idx(o, [], [3]), 1),
@@ -224,7 +228,7 @@ define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)
 define('Gather', 'Gather [2,3,4] axis -1 with repeated 2-D indices', {
   inputs: [input('x', [2, 3, 4])],
   build: (o, [x]) => o.gather(x!, idx(o, [2, 3], [0, 3, 3, -1, 1, 0]), -1),
-});
+}, { has: ['ScatterND'] });
 define('Gather', 'Gather [3,4] axis 1 with indices computed in the graph (Range, negative)', {
   inputs: [input('x', [3, 4])],
   build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [-2]), idx(o, [], [2]), idx(o, [], [1])], {})[0]!, 1),
