@@ -2,10 +2,10 @@
 // the parameters, walk them in reverse order, sum the gradients of values used more than once, and ask the table
 // for each node's rule. Gradient nodes are appended to the same graph.
 import type { Composite, Graph } from '../graph/graph.ts';
-import type { DType } from '../onnx/dtype.ts';
 import type { Node } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
+import type { DType } from '../onnx/dtype.ts';
 import { DEFAULT_GRAD_OPTIONS, gradRule, type GradOptions } from './registry.ts';
 import './rules/index.ts';
 

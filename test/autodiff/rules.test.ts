@@ -59,6 +59,13 @@ for (const [op, f] of Object.entries(binaryOps)) {
   });
 }
 
+const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + (i % 7) / 5);
+define('Pow', 'Pow [3,4] by the constant 3 (tanh-Gelu as exported)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.scalar(3)) });
+define('Pow', 'Pow [3,4] by an int64 constant 2', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.g.constant(Tensor.int64([], [2]))) });
+define('Pow', 'Pow of positive [3,4] by exponents [4] (both differentiated)', {
+  inputs: [input('x', [3, 4], { data: positive(12) }), input('p', [4], { data: [0.5, 1.5, -1, 2.5] })],
+  build: (o, [x, p]) => o.pow(x!, p!),
+});
 define('Neg', 'Neg [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.neg(x!) });
 define('Abs', 'Abs [2,3] (inputs away from 0)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.abs(x!) });
 define('Identity', 'Identity [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.identity(x!) });

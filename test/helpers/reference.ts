@@ -486,6 +486,7 @@ const kernels: Record<string, Kernel> = {
   Div: binary((a, b) => a / b),
   Less: binary((a, b) => (a < b ? 1 : 0)),
   Greater: binary((a, b) => (a > b ? 1 : 0)),
+  Pow: binary((a, b) => a ** b),
   Neg: unary((v) => -v),
   Abs: unary(Math.abs),
   Sign: unary(Math.sign),
