@@ -533,6 +533,13 @@ for (const linearBeforeReset of [false, true]) {
       },
     }, { lacks: ['GRU', 'Scan'] });
   }
+  define('GRU', `composite GRU, linear_before_reset ${+linearBeforeReset}, with initial_h (differentiated too)`, {
+    ...recurrentCase('GRU', { T: 4, use: 'both', h0: true, seed: 760 + (linearBeforeReset ? 50 : 0) }),
+    build: (o, [X, W, R, Bv, h0]) => {
+      const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset, initialH: h0! });
+      return [Y, Yh];
+    },
+  }, { lacks: ['GRU', 'Scan'] });
   define('GRU', `stacked composite GRU, 2 layers, linear_before_reset ${+linearBeforeReset}, last step of the top layer`, {
     inputs: ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'].map((n, k) => {
       const dims = [[B, 5, F], [1, 3 * H, F], [1, 3 * H, H], [1, 6 * H], [1, 3 * H, H], [1, 3 * H, H], [1, 6 * H]][k]!;
