@@ -511,12 +511,15 @@ for (const op of ['GRU', 'RNN'] as const) {
     define(op, `${op}${form} window 70 in auto mode (past the unroll limit: Scan)`, recurrentCase(op, { T: 70, use: 'Y_h', lbr, seed: recSeed += 10 }), { has: ['Scan'] });
   }
 }
-// As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] from a constant.
+// As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] with B read from
+// X at run time (legacy), so that its shape is unknown when the graph is built.
 for (const op of ['GRU', 'RNN'] as const) {
-  define(op, `${op} as exported: one output Y, initial_h = Expand(zeros, [1,B,H])`, {
+  define(op, `${op} as exported: one output Y, initial_h = Expand(zeros, [1, Shape(X)[1], H])`, {
     ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, seed: 900 }),
     build: (o, [X, W, R, Bv]) => {
-      const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), o.ints([1, B, H]));
+      const dims = o.concat([o.ints([1]), o.gather(o.shape(X!), o.ints([1])), o.ints([H])], 0);
+      const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), dims);
+      assert.equal(h0.shape, null, 'the case needs an initial_h of unknown shape');
       const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : { activations: attr.strings(['Tanh']) }) };
       return o.g.add(op, [X!, W!, R!, Bv!, null, h0], attrs, { count: 1 })[0]!;
     },
