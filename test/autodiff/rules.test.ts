@@ -513,13 +513,13 @@ for (const op of ['GRU', 'RNN'] as const) {
 }
 // As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] with B read from
 // X at run time (legacy), so that its shape is unknown when the graph is built.
-for (const op of ['GRU', 'RNN'] as const) {
-  define(op, `${op} as exported: one output Y, initial_h = Expand(zeros, [1, Shape(X)[1], H])`, {
-    ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, seed: 900 }),
+for (const [op, recurrence] of [['GRU', 'unrolled'], ['GRU', 'scan'], ['RNN', 'unrolled'], ['RNN', 'scan']] as const) {
+  define(op, `${op} as exported, ${recurrence}: one output Y, initial_h = Expand(zeros, [1, Shape(X)[1], H])`, {
+    ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, recurrence, seed: 900 }),
     build: (o, [X, W, R, Bv]) => {
       const dims = o.concat([o.ints([1]), o.gather(o.shape(X!), o.ints([1])), o.ints([H])], 0);
       const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), dims);
-      assert.equal(h0.shape, null, 'the case needs an initial_h of unknown shape');
+      assert.deepEqual(h0.shape, [null, null, H], 'the case needs an initial_h whose batch is not known when built');
       const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : { activations: attr.strings(['Tanh']) }) };
       return o.g.add(op, [X!, W!, R!, Bv!, null, h0], attrs, { count: 1 })[0]!;
     },

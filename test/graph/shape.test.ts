@@ -121,6 +121,14 @@ add('Pad with constant pads', { op: 'Pad', inputs: [x(2, 3), ints([1, 0, 0, 2])]
 add('Pad of a symbolic dim is unknown', { op: 'Pad', inputs: [x('batch', 3), ints([0, 1, 0, 1])], expect: [[null, 5]] });
 add('Expand to constant dims', { op: 'Expand', inputs: [x(3, 1), ints([2, 3, 4])], expect: [[2, 3, 4]] });
 add('Expand to Shape(y)', { op: 'Expand', inputs: [x('batch', 1), { from: (o, [y]) => o.shape(y!) }], aux: [['batch', 4]], expect: [['batch', 4]] });
+add('Expand to a computed shape: the rank and x\'s dims other than 1 are known', {
+  op: 'Expand', inputs: [x(1, 1, 3), { from: (o, [y]) => o.concat([o.ints([1]), o.gather(o.shape(y!), o.ints([0])), o.ints([3])], 0) }],
+  aux: [['batch', 2]], expect: [[null, null, 3]],
+});
+add('Concat of an input of partly known shape with a known one: each dim from whichever input knows it', {
+  op: 'Concat', inputs: [{ from: (o, [y]) => o.expand(o.floats([1, 1, 2], [0, 0]), o.concat([o.ints([1]), o.gather(o.shape(y!), o.ints([0])), o.ints([2])], 0)) }, x(4, 'batch', 2)],
+  aux: [['batch', 2]], attrs: { axis: attr.int(0) }, expect: [[null, 'batch', 2]],
+});
 add('ConstantOfShape of constant dims', { op: 'ConstantOfShape', inputs: [ints([2, 3])], expect: [[2, 3]] });
 add('ConstantOfShape takes the type of its value', {
   op: 'ConstantOfShape', inputs: [ints([2])], attrs: { value: { type: 'tensor', value: Tensor.int64([1], [7]) } }, expect: [[2]], dtype: 'int64',
