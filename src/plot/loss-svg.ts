@@ -23,12 +23,12 @@ const SERIES = [
 ] as const;
 
 export function lossSvg(entries: readonly LossEntry[], o: LossSvgOptions = {}): string {
-  const x = entries.map((e) => e.epoch);
-  const lines: ChartLine[] = SERIES.filter((s) => entries.some((e) => typeof e[s.key] === 'number')).map((s) => ({
+  // Validation and test losses exist at evaluation epochs only: each line joins the epochs that have its value.
+  const lines: ChartLine[] = SERIES.map((s) => ({ s, at: entries.filter((e) => typeof e[s.key] === 'number') })).filter(({ at }) => at.length > 0).map(({ s, at }) => ({
     name: s.name,
     color: s.color,
-    x,
-    y: entries.map((e) => e[s.key] ?? NaN),
+    x: at.map((e) => e.epoch),
+    y: at.map((e) => e[s.key] as number),
   }));
   const values = lines.flatMap((l) => Array.from(l.y)).filter(Number.isFinite);
   const logY = values.length > 0 && values.every((v) => v > 0) && Math.max(...values) >= 10 * Math.min(...values);

@@ -305,7 +305,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
       writeFileAtomic(join(opts.out, FILES.forecastSvg), report.svg);
     }
     writeFileAtomic(join(opts.out, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
-    writeFileAtomic(join(opts.out, FILES.lossSvg), lossSvg(readLog(logPath), { title: `Loss by epoch (${settings.loss}, data units)` }));
+    writeFileAtomic(join(opts.out, FILES.lossSvg), lossSvg(readLog(logPath), { title: `Loss by epoch in the data's units: train ${settings.loss.toUpperCase()}, validation and test MSE` }));
   }
   await Promise.all([stepSession.release(), evalSession.release()]);
   return { metrics, interrupted, params: spec.layout.unflatten(kept) };
