@@ -59,6 +59,9 @@ test('two columns in, three steps out: build-graph -> train -> predict; model.on
   assert.equal(metrics.test.horizon, 3);
   assert.equal(metrics.test.season, 7, 'daily dates: a weekly season');
   for (const k of ['mse', 'rmse', 'mae', 'smape', 'mase']) for (const who of ['model', 'naive', 'seasonalNaive']) assert.equal(typeof metrics.test[who][k], 'number', `${who}.${k}`);
+  assert.equal(last, `test: ${metrics.test.verdict}`);
+  assert.match(readFileSync(join(out, 'forecast.svg'), 'utf8'), /^<svg[^>]*>\n<title>a: test forecasts/);
+  assert.match(readFileSync(join(out, 'loss.svg'), 'utf8'), /^<svg[^>]*>\n<title>Loss by epoch/);
 
   // The test rows' windows in raw values, straight from the columns: model.onnx's MSE is the reported one.
   const ex = forecastWindows([a, b], a, { window: 8, horizon: 3 });
