@@ -1,9 +1,10 @@
 // Shape and type inference for every op the builder emits: one entry per op. Dims that depend on data are null.
 import type { DType } from '../onnx/dtype.ts';
+import { constantNodeValue } from './constant-node.ts';
 import type { Attrs } from './node.ts';
 import type { Dim, Shape, Value } from './value.ts';
 
-type Out = { dtype: DType; shape: Shape | null };
+export type Out = { dtype: DType; shape: Shape | null };
 type Rule = (inputs: readonly (Value | null)[], attrs: Attrs, count: number) => Out[];
 
 const int = (attrs: Attrs, k: string, d: number) => (attrs[k]?.type === 'int' ? (attrs[k] as { value: number }).value : d);
@@ -74,17 +75,15 @@ function reduce(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
   return [{ dtype: x.dtype, shape }];
 }
 
-function reshape(inp: readonly (Value | null)[]): Out[] {
+function reshape(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
   const x = first(inp);
   const target = constInts(inp[1]);
   if (!target) return [{ dtype: x.dtype, shape: shapeFrom(inp[1]) }];
-  const shape: Dim[] = target.map((d, i) => (d === 0 ? x.shape?.[i] ?? null : d === -1 ? null : d));
+  // allowzero: a 0 in the target is a zero-sized dim, not "copy the input's".
+  const copy = int(attrs, 'allowzero', 0) === 0;
+  const shape: Dim[] = target.map((d, i) => (d === 0 && copy ? x.shape?.[i] ?? null : d === -1 ? null : d));
   const minus = target.indexOf(-1);
-  if (minus >= 0 && x.shape && x.shape.every((d) => typeof d === 'number') && shape.every((d, i) => i === minus || typeof d === 'number')) {
-    const total = (x.shape as number[]).reduce((a, b) => a * b, 1);
-    const known = shape.reduce<number>((a, d, i) => (i === minus ? a : a * (d as number)), 1);
-    shape[minus] = total / known;
-  }
+  if (minus >= 0 && x.shape) shape[minus] = quotient(x.shape, shape.filter((_, i) => i !== minus));
   return [{ dtype: x.dtype, shape }];
 }
 
@@ -215,22 +214,117 @@ const rules: Record<string, Rule> = {
     const dtype: DType = value?.type === 'tensor' ? value.value.dtype : 'float32';
     return [{ dtype, shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
   },
-  LSTM: (inp, attrs, count) => {
+  LSTM: recurrent(3), GRU: recurrent(2), RNN: recurrent(2),
+  Constant: (_inp, attrs) => {
+    const t = constantNodeValue(attrs);
+    return [{ dtype: t.dtype, shape: t.dims }];
+  },
+  Flatten: (inp, attrs) => {
     const x = first(inp);
-    const h = int(attrs, 'hidden_size', 0);
-    const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
-    const [t, b] = x.shape ?? [null, null];
-    const outs: Out[] = [
-      { dtype: x.dtype, shape: [t!, dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-    ];
-    return outs.slice(0, Math.max(1, count));
+    if (!x.shape) return [{ dtype: x.dtype, shape: [null, null] }];
+    const axis = norm(int(attrs, 'axis', 1), x.rank);
+    return [{ dtype: x.dtype, shape: [quotient(x.shape.slice(0, axis)), quotient(x.shape.slice(axis))] }];
+  },
+  Conv: (inp, attrs) => {
+    const x = first(inp), w = inp[1]!;
+    if (!x.shape || !w.shape) return [{ dtype: x.dtype, shape: null }];
+    const n = x.rank - 2;
+    const kernel = ints(attrs, 'kernel_shape') ?? w.shape.slice(2).map((d) => (typeof d === 'number' ? d : NaN));
+    const strides = ints(attrs, 'strides') ?? Array<number>(n).fill(1);
+    const dil = ints(attrs, 'dilations') ?? Array<number>(n).fill(1);
+    const pads = ints(attrs, 'pads') ?? Array<number>(2 * n).fill(0);
+    const autoPad = attrs.auto_pad?.type === 'string' ? attrs.auto_pad.value : 'NOTSET';
+    const spatial = x.shape.slice(2).map((d, i): Dim => {
+      if (typeof d !== 'number' || Number.isNaN(kernel[i])) return null;
+      const reach = dil[i]! * (kernel[i]! - 1) + 1;
+      if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return Math.ceil(d / strides[i]!);
+      const padded = autoPad === 'VALID' ? d : d + pads[i]! + pads[n + i]!;
+      return Math.floor((padded - reach) / strides[i]!) + 1;
+    });
+    return [{ dtype: x.dtype, shape: [x.shape[0]!, w.shape[0]!, ...spatial] }];
+  },
+  Dropout: (inp, _attrs, count) => [{ dtype: first(inp).dtype, shape: first(inp).shape }, { dtype: 'bool' as DType, shape: first(inp).shape }].slice(0, Math.max(1, count)),
+  LeakyRelu: same, Elu: same, Gelu: same, Softplus: same, Selu: same, HardSigmoid: same, Erf: same, Softmax: same, LogSoftmax: same,
+  Range: (inp) => {
+    const [a, b, d] = inp.map((v) => v?.constValue?.numbers()[0]);
+    const n = a !== undefined && b !== undefined && d !== undefined && d !== 0 ? Math.max(0, Math.ceil((b - a) / d)) : null;
+    return [{ dtype: first(inp).dtype, shape: [n] }];
+  },
+  If: (_inp, attrs) => graphOutputs(attrs.then_branch),
+  Loop: (inp, attrs) => {
+    // Body outputs: cond, the N carried values, then the per-iteration values the Loop stacks.
+    const carried = inp.length - 2;
+    return graphOutputs(attrs.body).slice(1).map((o, k) => (k < carried ? o : { dtype: o.dtype, shape: o.shape ? [null, ...o.shape] : null }));
+  },
+  Scan: (inp, attrs) => {
+    const states = inp.length - int(attrs, 'num_scan_inputs', 0);
+    const axes = ints(attrs, 'scan_output_axes');
+    const inAxis = ints(attrs, 'scan_input_axes')?.[0] ?? 0;
+    const seq = inp[states]?.shape?.[norm(inAxis, inp[states]!.rank)] ?? null;
+    return graphOutputs(attrs.body).map((o, k) => {
+      if (k < states || !o.shape) return k < states ? o : { dtype: o.dtype, shape: null };
+      const at = norm(axes?.[k - states] ?? 0, o.shape.length + 1);
+      return { dtype: o.dtype, shape: [...o.shape.slice(0, at), seq, ...o.shape.slice(at)] };
+    });
   },
 };
 
+/** ONNX's recurrent ops: Y, Y_h (and Y_c for LSTM); layout 1 puts the batch first. */
+function recurrent(outputs: number): Rule {
+  return (inp, attrs, count) => {
+    const x = first(inp);
+    const h = int(attrs, 'hidden_size', 0);
+    const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
+    const batchFirst = int(attrs, 'layout', 0) === 1;
+    const [a, b] = x.shape ?? [null, null];
+    const [t, n] = batchFirst ? [b!, a!] : [a!, b!];
+    const y: Out = { dtype: x.dtype, shape: batchFirst ? [n, t, dirs, h] : [t, dirs, n, h] };
+    const state: Out = { dtype: x.dtype, shape: batchFirst ? [n, dirs, h] : [dirs, n, h] };
+    return [y, ...Array<Out>(outputs - 1).fill(state)].slice(0, Math.max(1, count));
+  };
+}
+
+/** The product of `dims` divided by that of `by`, symbols included: a number, or the one symbol left once the
+ *  others cancel ([8, 'batch', 1, 6] by [8, 6] is 'batch'); null when it cannot be told. */
+function quotient(dims: Shape, by: Shape = []): Dim {
+  const symbols: string[] = [];
+  let num = 1, den = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    if (typeof d === 'number') num *= d;
+    else symbols.push(d);
+  }
+  for (const d of by) {
+    if (d === null) return null;
+    if (typeof d === 'number') den *= d;
+    else if (symbols.includes(d)) symbols.splice(symbols.indexOf(d), 1);
+    else return null;
+  }
+  if (symbols.length === 0) return den > 0 && num % den === 0 ? num / den : null;
+  return symbols.length === 1 && num === den ? symbols[0]! : null;
+}
+
+function graphOutputs(a: Attrs[string] | undefined): Out[] {
+  if (a?.type !== 'graph') throw new Error('a control-flow op needs its subgraph');
+  return a.value.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape }));
+}
+
+/** An inferred type, with dims known from elsewhere (a model's declarations, an earlier inference) filled in where
+ *  inference could not tell them: a dim computed at run time. */
+export function refine(t: Out, known: Out | undefined): Out {
+  if (!known?.shape || known.dtype !== t.dtype) return t;
+  if (!t.shape) return { dtype: t.dtype, shape: known.shape };
+  if (t.shape.length !== known.shape.length) return t;
+  return { dtype: t.dtype, shape: t.shape.map((d, i): Dim => d ?? known.shape![i]!) };
+}
+
+/** Whether inferShapes knows `op`. */
+export function canInfer(op: string): boolean {
+  return Object.hasOwn(rules, op);
+}
+
 export function inferShapes(op: string, inputs: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
-  const rule = rules[op];
+  const rule = canInfer(op) ? rules[op] : undefined;
   if (!rule) throw new Error(`no shape inference for op ${op}: give output types explicitly`);
   return rule(inputs, attrs, count);
 }
