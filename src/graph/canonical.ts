@@ -1,0 +1,136 @@
+// Rewrites an imported graph into the forms the autodiff and our fast paths know, computing the same outputs:
+// - integer tensors computed from shapes (Shape -> Gather -> Concat ...) are folded into constants where every dim
+//   is fixed, and a Reshape whose target holds one run-time dim (the batch) gets a constant target with -1;
+// - the zero initial states PyTorch's exporters build at run time (Shape -> ConstantOfShape or Expand, then Slice
+//   per layer) become absent inputs of LSTM/GRU/RNN, which is what zero means to ONNX; any other state computed
+//   from the model's inputs is refused;
+// - recurrent layers in layout 1 (batch first) become layout 0 between Transposes;
+// - Constant nodes become constants, Identity and inference-mode Dropout disappear;
+// - whatever no output needs any more is removed.
+import { Tensor } from '../onnx/tensor.ts';
+import { constantNodeValue } from './constant-node.ts';
+import { ModelError } from './errors.ts';
+import type { Graph } from './graph.ts';
+import { attr, Node, type Attrs } from './node.ts';
+import { Ops } from './ops.ts';
+import { prune } from './prune.ts';
+import { rebuild, type Copy } from './rebuild.ts';
+import { propagate, type DimVector } from './shape-values.ts';
+import type { Value } from './value.ts';
+
+const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+/** Ops that keep a zero tensor zero, whatever their other inputs. */
+const ZERO_PRESERVING = new Set(['Expand', 'Slice', 'Reshape', 'Squeeze', 'Unsqueeze', 'Transpose', 'Identity', 'Cast', 'Tile', 'Flatten']);
+
+export function canonicalise(g: Graph, source: string): Graph {
+  const vectors = new Map<Value, DimVector>();
+  const zeros = new Set<Value>();
+  const known = (v: Value | null): DimVector | null => {
+    if (!v) return null;
+    const t = v.constValue;
+    if (t && (t.dtype === 'int64' || t.dtype === 'int32') && t.dims.length <= 1) return { scalar: t.dims.length === 0, dims: t.numbers() };
+    return vectors.get(v) ?? null;
+  };
+  const label = (n: Node) => `${source}: node ${JSON.stringify(n.name)} (${n.op})`;
+
+  const out = rebuild(g, (node, inputs, into, copy) => {
+    const o = new Ops(into);
+    const view = new Node(node.op, node.name, inputs, node.outputs, node.attrs);
+    if (node.op === 'Constant') return [into.constant(constantNodeValue(node.attrs))];
+    if (node.op === 'Identity') return [inputs[0]!];
+    if (node.op === 'Dropout') return dropout(node, inputs, label(node));
+    if (RECURRENT.has(node.op)) return recurrent(o, node, inputs, copy, (v) => zeros.has(v), label(node));
+    const dtype = node.outputs[0]?.dtype;
+    const vec = node.outputs.length === 1 && (dtype === 'int64' || dtype === 'int32') ? propagate(view, known) : null;
+    if (vec && vec.dims.every((d) => typeof d === 'number')) {
+      const dims = vec.scalar ? [] : [vec.dims.length];
+      const values = vec.dims as number[];
+      return [into.constant(dtype === 'int64' ? Tensor.int64(dims, values) : new Tensor('int32', dims, Int32Array.from(values)))];
+    }
+    const outs = node.op === 'Reshape' && !inputs[1]?.constValue ? reshape(o, node, inputs, known, copy) : copy();
+    if (vec) vectors.set(outs[0]!, vec);
+    if (makesZero(view, zeros)) zeros.add(outs[0]!);
+    return outs;
+  });
+  prune(out);
+  return out;
+}
+
+/** Whether `n` (with its copied inputs) makes an all-zero tensor. */
+function makesZero(n: Node, zeros: Set<Value>): boolean {
+  if (n.op === 'ConstantOfShape') {
+    const v = n.attrs.value;
+    return !v || (v.type === 'tensor' && isZeroTensor(v.value));
+  }
+  if (n.op === 'Concat') return n.inputs.every((v) => v && zeros.has(v));
+  return ZERO_PRESERVING.has(n.op) && !!n.inputs[0] && (zeros.has(n.inputs[0]) || isZeroTensor(n.inputs[0].constValue));
+}
+
+function isZeroTensor(t: Tensor | null): boolean {
+  return !!t && Array.from(t.data as ArrayLike<number | bigint>).every((x) => Number(x) === 0);
+}
+
+/** A Reshape whose target is computed at run time: a constant target when at most one of its dims is not fixed
+ *  (-1 there) or the unfixed ones are the input's own dims at the same place (0: copy). */
+function reshape(o: Ops, node: Node, inputs: (Value | null)[], known: (v: Value | null) => DimVector | null, copy: Copy): Value[] {
+  const [x, target] = inputs as [Value, Value];
+  const vec = known(target);
+  const allowZero = node.int('allowzero', 0) === 1;
+  if (!vec || vec.scalar || (allowZero && vec.dims.includes(0))) return copy();
+  const copies = vec.dims.map((d, i) => typeof d === 'string' && x.shape?.[i] === d);
+  const unfixed = vec.dims.filter((d) => typeof d !== 'number').length;
+  if (vec.dims.filter((d, i) => typeof d !== 'number' && !copies[i]).length > 1) return copy();
+  const dims = vec.dims.map((d, i) => (typeof d === 'number' ? d : unfixed > 1 && copies[i] ? 0 : -1));
+  const attrs: Attrs = { ...node.attrs };
+  delete attrs.allowzero;
+  return copy([x, o.ints(dims)], attrs);
+}
+
+function dropout(node: Node, inputs: (Value | null)[], where: string): Value[] {
+  if (node.outputs[1] && (node.outputs[1].uses.length > 0 || node.outputs[1].graph.outputs.includes(node.outputs[1]))) {
+    throw new ModelError(`${where}: the model uses Dropout's mask, which only training-mode dropout makes`);
+  }
+  if (inputs[2] && !isZeroTensor(inputs[2].constValue)) throw new ModelError(`${where}: Dropout in training mode is not supported; export the model in eval() mode`);
+  return [inputs[0]!];
+}
+
+/** LSTM/GRU/RNN: zero initial states become absent, layout 1 becomes layout 0. */
+function recurrent(o: Ops, node: Node, inputs: (Value | null)[], copy: Copy, isZero: (v: Value) => boolean, where: string): Value[] {
+  const direction = node.string('direction', 'forward');
+  if (direction !== 'forward') {
+    throw new ModelError(`${where}: direction ${JSON.stringify(direction)}; ingraph trains forward recurrent layers only (bidirectional and reverse ones are not supported yet)`);
+  }
+  if (inputs[4]) throw new ModelError(`${where}: sequence_lens (sequences of different lengths in one batch) is not supported`);
+  const ins = [...inputs];
+  for (const k of node.op === 'LSTM' ? [5, 6] : [5]) {
+    const v = ins[k];
+    if (!v) continue;
+    if (isZero(v) || isZeroTensor(v.constValue)) ins[k] = null;
+    else if (dependsOnInputs(v)) {
+      throw new ModelError(`${where}: its initial state ${JSON.stringify(v.name)} is computed from the model's inputs and is not zero; ingraph trains recurrent layers from a zero or constant initial state only`);
+    }
+  }
+  while (ins.length > 0 && ins[ins.length - 1] === null) ins.pop();
+  if (node.int('layout', 0) === 0) return copy(ins);
+  // Batch first: [B, T, F] in, Y [B, T, D, H] and states [B, D, H] out; the same op in layout 0 between Transposes.
+  const swap = (v: Value | null) => (v ? o.transpose(v, [1, 0, 2]) : null);
+  const attrs: Attrs = { ...node.attrs };
+  delete attrs.layout;
+  const timeMajor = o.g.add(node.op, [swap(ins[0]!), ...ins.slice(1, 5), ...ins.slice(5, 7).map(swap), ...ins.slice(7)], attrs, { count: node.outputs.length, nodeName: node.name });
+  return timeMajor.map((v, k) => o.g.add('Transpose', [v], { perm: attr.ints(k === 0 ? [2, 0, 1, 3] : [1, 0, 2]) }, { names: [node.outputs[k]!.name] })[0]!);
+}
+
+/** Whether `v` is computed, at run time, from a graph input (not only from constants). */
+function dependsOnInputs(v: Value): boolean {
+  const seen = new Set<Value>();
+  const stack = [v];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.constValue) continue;
+    if (!x.producer) return true;
+    for (const i of x.producer.inputs) if (i) stack.push(i);
+  }
+  return false;
+}
