@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initParameters, TUTORIAL_MODEL } from '../src/graph/model.ts';
+import { forecasterModel, initParameters, TUTORIAL_MODEL } from '../src/graph/model.ts';
 import { writeArtifacts } from '../src/node/artifacts.ts';
 import { makeOptimizer } from '../src/optim/index.ts';
 import { cudaStatus } from '../src/train/cuda.ts';
@@ -55,7 +55,7 @@ const COMPUTE = new Set(['LSTM', 'Gemm', 'MatMul', 'Mul', 'Div', 'Sigmoid', 'Tan
 say('\n## Node placements on the CUDA EP\n\n| graph | nodes off CUDA | float compute off CUDA | all on CUDA |\n| --- | --- | --- | --- |');
 for (const lstmForward of ['unrolled', 'op'] as const) {
   const dir = join(tmp, `art-${lstmForward}`);
-  writeArtifacts(dir, { config: TUTORIAL_MODEL, params: initParameters(TUTORIAL_MODEL, 0), seed: 0, optimizer: makeOptimizer('adam'), lstmForward });
+  writeArtifacts(dir, { model: forecasterModel(TUTORIAL_MODEL), params: initParameters(TUTORIAL_MODEL, 0), seed: 0, optimizer: makeOptimizer('adam'), lstmForward });
   for (const file of lstmForward === 'unrolled' ? ['model.onnx', 'train_step.onnx', 'eval_model.onnx'] : ['train_step.onnx']) {
     const off = nodesOffProvider(await placementsOf(join(dir, file), { ep: GPU }), GPU_EP);
     const compute = off.filter((n) => COMPUTE.has(n.split(' ')[0]!));

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { optimizerGraph } from '../src/artifacts/optimizer.ts';
 import { trainingGraph } from '../src/artifacts/training.ts';
 import { makeWindows, tutorialSeries } from '../src/data/index.ts';
-import { initParameters, parameterSpecs, type ModelConfig } from '../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, type ModelConfig } from '../src/graph/model.ts';
 import { serializeModel } from '../src/onnx/serialize.ts';
 import { makeOptimizer } from '../src/optim/index.ts';
 import { onnxToTorch } from './bench/weights.ts';
@@ -56,8 +56,8 @@ if (!line) {
 const torchOut = JSON.parse(line.slice('AGREEMENT '.length)) as { torch: string; losses: number[]; grads0: Record<string, number[]> };
 
 const opt = makeOptimizer('adam');
-const ts = await ort.InferenceSession.create(serializeModel(trainingGraph(config)));
-const os = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
+const ts = await ort.InferenceSession.create(serializeModel(trainingGraph(forecasterModel(config))));
+const os = await ort.InferenceSession.create(serializeModel(optimizerGraph(forecasterModel(config), opt)));
 const specs = parameterSpecs(config);
 let P = new Map<string, Float32Array>(specs.map((s) => [s.name, init.get(s.name)!.data as Float32Array]));
 let S = new Map<string, Float32Array[]>(specs.map((s) => [s.name, [new Float32Array(P.get(s.name)!.length), new Float32Array(P.get(s.name)!.length)]]));

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { trainStepGraph } from '../src/artifacts/train-step.ts';
 import { makeWindows, tutorialSeries } from '../src/data/index.ts';
-import { initParameters, parameterSpecs, TUTORIAL_MODEL } from '../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, TUTORIAL_MODEL } from '../src/graph/model.ts';
 import { serializeModel } from '../src/onnx/serialize.ts';
 import { makeOptimizer } from '../src/optim/index.ts';
 
@@ -22,7 +22,7 @@ const c = TUTORIAL_MODEL;
 const ROWS = 360;
 const BATCH = 64;
 
-const step = serializeModel(trainStepGraph(c, makeOptimizer('adam')));
+const step = serializeModel(trainStepGraph(forecasterModel(c), makeOptimizer('adam')));
 const init = initParameters(c, 0);
 const params = Float32Array.from(parameterSpecs(c).flatMap((s) => Array.from(init.get(s.name)!.data as Float32Array)));
 const w = makeWindows(tutorialSeries(0), { window: c.window });

@@ -6,7 +6,8 @@ export { Node, attr, type Attr, type Attrs } from './graph/node.ts';
 export { Ops } from './graph/ops.ts';
 export { lstm, lstmParamShapes, type LstmParams } from './graph/layers/lstm.ts';
 export { linear, type LinearParams } from './graph/layers/linear.ts';
-export { forecaster, initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelConfig, type ParamSpec } from './graph/model.ts';
+export { forecaster, forecasterModel, initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelConfig, type ParamSpec } from './graph/model.ts';
+export { paramLookup, type ForwardOptions, type ModelIO, type TrainableModel } from './graph/trainable.ts';
 export { loss, type LossName } from './graph/losses.ts';
 
 export { gradients } from './autodiff/backward.ts';
@@ -19,7 +20,7 @@ export { trainingGraph, evalGraph } from './artifacts/training.ts';
 export { optimizerGraph } from './artifacts/optimizer.ts';
 export { trainStepGraph, flatLayout, TRAIN_STEP, type GraphChoices } from './artifacts/train-step.ts';
 export { FlatLayout, type FlatEntry } from './artifacts/flat-layout.ts';
-export { TrainStepEngine, NonFiniteError, EpochNonFiniteError, specOf, type EngineSpec, type EngineState, type OrtModule, type Snapshot } from './engine/engine.ts';
+export { TrainStepEngine, NonFiniteError, EpochNonFiniteError, specOf, specFor, type EngineSpec, type EngineState, type OrtModule, type Snapshot } from './engine/engine.ts';
 export { buildArtifacts, type ArtifactSpec } from './artifacts/build.ts';
 export { FILES, makeManifest, parseManifest, type Manifest, type DataInfo } from './artifacts/manifest.ts';
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_VERSION, type CheckpointState } from './artifacts/checkpoint.ts';

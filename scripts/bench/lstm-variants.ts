@@ -7,15 +7,18 @@
 import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { trainingGraph } from '../../src/artifacts/training.ts';
 import type { Graph } from '../../src/graph/graph.ts';
-import { forecaster, type ModelConfig } from '../../src/graph/model.ts';
+import { forecaster, forecasterModel, type ModelConfig } from '../../src/graph/model.ts';
 
 export type LstmVariant = 'op' | 'composite' | 'plain';
 
 /** training_model.onnx's interface (x, target, parameters -> loss, <name>_grad) with the LSTM emitted as `v`. */
 export function trainingGraphVariant(c: ModelConfig, v: LstmVariant, recurrence: RecurrenceMode = 'auto'): Graph {
-  return trainingGraph(c, { recurrence }, (o, x, p) => {
-    const y = forecaster(o, x, c, p, undefined, v === 'op' ? 'op' : 'unrolled');
-    if (v === 'plain') o.g.composites.length = 0; // differentiate the unrolled nodes themselves
-    return y;
-  });
+  return trainingGraph({
+    ...forecasterModel(c),
+    forward: (o, x, p) => {
+      const y = forecaster(o, x, c, p, undefined, v === 'op' ? 'op' : 'unrolled');
+      if (v === 'plain') o.g.composites.length = 0; // differentiate the unrolled nodes themselves
+      return y;
+    },
+  }, { recurrence });
 }

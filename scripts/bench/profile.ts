@@ -10,11 +10,11 @@ import { Graph } from '../../src/graph/graph.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
-import { defaultLstmForward, flatLayout } from '../../src/artifacts/train-step.ts';
+import { flatLayout } from '../../src/artifacts/train-step.ts';
 import { Rng } from '../../src/data/rng.ts';
 import type { Examples } from '../../src/data/windows.ts';
-import { TrainStepEngine } from '../../src/engine/engine.ts';
-import { initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
+import { specFor, TrainStepEngine } from '../../src/engine/engine.ts';
+import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { fmt, markdownTable } from './format.ts';
 import { median } from './stats.ts';
@@ -32,7 +32,7 @@ interface ProfileEvent {
 const runs = Number(process.argv[2] ?? 300);
 const forward = (process.argv[3] ?? null) as LstmForward | null;
 const c = modelConfig(TUTORIAL);
-const { total: P } = flatLayout(c);
+const { total: P } = flatLayout(forecasterModel(c));
 const sizes = [256, 104]; // the tutorial's two batches an epoch: what one train() run holds
 const rows = sizes.reduce((a, b) => a + b, 0);
 const stepsPerRun = sizes.length;
@@ -47,7 +47,7 @@ const batches = [Int32Array.from({ length: 256 }, (_, i) => i), Int32Array.from(
 
 /** The library's engine on a session made with `options` (profiling or not), from the same start each time. */
 function engineOn(s: ort.InferenceSession): TrainStepEngine {
-  const spec = { layout: flatLayout(c), stateNames: makeOptimizer('adam').stateNames, window: c.window, features: 1, outputs: 1 };
+  const spec = specFor(forecasterModel(c), makeOptimizer('adam').stateNames);
   return new TrainStepEngine(ort, s, spec, { params: data.params, rng: new Rng(0).state });
 }
 
@@ -168,7 +168,7 @@ async function trainingVariants(): Promise<string[][]> {
 
 const prof = await opProfile();
 const wall = await wallTime();
-console.log(`## ONNX Runtime profile: tutorial train step, LSTM forward '${forward ?? defaultLstmForward(c)}' (hidden ${c.hidden}, window ${c.window}, batches 256 + 104 per run, ${runs} runs)\n`);
+console.log(`## ONNX Runtime profile: tutorial train step, LSTM forward '${forward ?? forecasterModel(c).defaultForward}' (hidden ${c.hidden}, window ${c.window}, batches 256 + 104 per run, ${runs} runs)\n`);
 const shown = prof.byOp.slice(0, 14);
 const rest = prof.byOp.slice(14).reduce((a, [, v]) => ({ n: a.n + v.n, us: a.us + v.us }), { n: 0, us: 0 });
 console.log(markdownTable(['op', 'nodes per step', 'kernel µs per step', 'share of kernel time'], [

@@ -7,8 +7,8 @@ import { evalGraph } from '../../src/artifacts/training.ts';
 import { flatLayout, trainStepGraph } from '../../src/artifacts/train-step.ts';
 import { Rng } from '../../src/data/rng.ts';
 import type { Examples } from '../../src/data/windows.ts';
-import { TrainStepEngine, type EngineSpec } from '../../src/engine/engine.ts';
-import type { LstmForward, ModelConfig } from '../../src/graph/model.ts';
+import { specFor, TrainStepEngine, type EngineSpec } from '../../src/engine/engine.ts';
+import { forecasterModel, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { testMse } from '../../src/train/evaluate.ts';
@@ -30,11 +30,11 @@ export const DEFAULT_CHOICE: SessionChoice = { recurrence: 'auto', lstmForward: 
 const adam = makeOptimizer('adam');
 
 export function trainStepBytes(c: ModelConfig, recurrence: RecurrenceMode, lstmForward: LstmForward | null = null): Uint8Array {
-  return serializeModel(trainStepGraph(c, adam, { recurrence, lstmForward: lstmForward ?? undefined }));
+  return serializeModel(trainStepGraph(forecasterModel(c), adam, { recurrence, lstmForward: lstmForward ?? undefined }));
 }
 
 function spec(c: ModelConfig): EngineSpec {
-  return { layout: flatLayout(c), stateNames: adam.stateNames, window: c.window, features: c.features, outputs: c.outputs };
+  return specFor(forecasterModel(c), adam.stateNames);
 }
 
 /** An engine on a fresh train-step session for `c`, starting from `params` with the tutorial's shuffle stream. */
@@ -61,11 +61,11 @@ export async function tutorialLoop(w: Workload, K: number, choice: SessionChoice
   const c = modelConfig(w);
   const d = workloadData(w);
   const init = initialWeights(w);
-  const { engine, release } = await stepEngine(c, choice, flatLayout(c).flatten((e) => init.get(e.name)!), w.seed);
+  const { engine, release } = await stepEngine(c, choice, flatLayout(forecasterModel(c)).flatten((e) => init.get(e.name)!), w.seed);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await engine.trainEpochs(d.windows, d.split.train, { epochs, batchSize: w.batchSize, lr: w.lr, stepsPerRun: K });
-  const evalSession = await createSession(serializeModel(evalGraph(c)), { ep: 'cpu', threads: 1 });
+  const evalSession = await createSession(serializeModel(evalGraph(forecasterModel(c))), { ep: 'cpu', threads: 1 });
   const mse = testMse(await engine.predict(evalSession, d.windows, d.split.test), { ...d.windows, split: d.split, normalization: null });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -109,7 +109,7 @@ function sineExamples(p: ScalingPoint, K: number, rng: Rng): { ex: Examples; bat
 export async function scalingPoint(p: ScalingPoint, o: { repeats: number; budgetMs: number; choice?: SessionChoice }): Promise<ScalingResult> {
   const c: ModelConfig = { features: 1, outputs: 1, window: p.window, hidden: p.hidden, layers: 1, dense: [] };
   const rng = new Rng(1);
-  const layout = flatLayout(c);
+  const layout = flatLayout(forecasterModel(c));
   const { engine, release } = await stepEngine(c, o.choice ?? DEFAULT_CHOICE, layout.flatten((e) => Float32Array.from({ length: e.size }, () => rng.uniform(-0.1, 0.1))));
   const timeRun = async (f: ReturnType<typeof sineExamples>) => {
     const t0 = performance.now();

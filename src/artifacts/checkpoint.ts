@@ -18,7 +18,8 @@ export class CheckpointError extends UserError {
 }
 
 export interface CheckpointState {
-  config: ModelConfig;
+  /** The forecaster's settings; null for a model built from another tool's file. */
+  config: ModelConfig | null;
   optimizer: { name: string; hyper: Record<string, number> };
   step: number;
   epoch: number;
@@ -130,9 +131,11 @@ function checkHeaderFields(h: Header): string | null {
   const int = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
   const record = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const c = h.config as unknown;
-  if (!record(c)) return 'config is not an object';
-  for (const k of ['features', 'window', 'hidden', 'layers', 'outputs'] as const) if (!int(c[k], 1, MAX_SIZE)) return `config.${k} is ${show(c[k])}`;
-  if (!Array.isArray(c.dense) || c.dense.length > 64 || !c.dense.every((d) => int(d, 1, MAX_SIZE))) return `config.dense is ${show(c.dense)}`;
+  if (c !== null) {
+    if (!record(c)) return 'config is not an object';
+    for (const k of ['features', 'window', 'hidden', 'layers', 'outputs'] as const) if (!int(c[k], 1, MAX_SIZE)) return `config.${k} is ${show(c[k])}`;
+    if (!Array.isArray(c.dense) || c.dense.length > 64 || !c.dense.every((d) => int(d, 1, MAX_SIZE))) return `config.dense is ${show(c.dense)}`;
+  }
   const o = h.optimizer as unknown;
   if (!record(o) || typeof o.name !== 'string' || !record(o.hyper)) return 'optimizer is not { name, hyper }';
   for (const [k, v] of Object.entries(o.hyper)) if (typeof v !== 'number' || !Number.isFinite(v)) return `optimizer.hyper.${k} is ${show(v)}`;

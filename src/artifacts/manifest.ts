@@ -2,6 +2,7 @@
 import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
 import type { LstmForward, ModelConfig } from '../graph/model.ts';
+import type { ModelIO, TrainableModel } from '../graph/trainable.ts';
 import { INGRAPH_VERSION, IR_VERSION, ONNXRUNTIME_VERSION, OPSET, PRODUCER } from '../onnx/versions.ts';
 import type { Optimizer, OptimizerName } from '../optim/optimizer.ts';
 import { flatLayout } from './train-step.ts';
@@ -35,9 +36,15 @@ export interface Manifest {
   opset: number;
   ir_version: number;
   onnxruntime: string;
-  config: ModelConfig;
+  /** The builder's settings for ingraph's own forecaster; null for a model built from another tool's file. */
+  config: ModelConfig | null;
+  /** The model's data input and output, by their own names; dims start with the batch. */
+  input: ModelIO;
+  output: ModelIO;
   seed: number;
   parameters: { name: string; dims: number[]; dtype: 'float32'; offset: number; size: number }[];
+  /** Values of the model that are not trained (initializers in every graph). */
+  frozen: string[];
   loss: LossName;
   optimizer: { name: OptimizerName; hyper: Record<string, number>; state: string[] };
   normalization: Normalizer | null;
@@ -49,7 +56,7 @@ export interface Manifest {
 }
 
 export function makeManifest(a: {
-  config: ModelConfig; seed: number; loss: LossName; optimizer: Optimizer; normalization: Normalizer | null;
+  model: TrainableModel; seed: number; loss: LossName; optimizer: Optimizer; normalization: Normalizer | null;
   recurrence: string; lstmForward: LstmForward; data: DataInfo | null;
 }): Manifest {
   return {
@@ -59,9 +66,12 @@ export function makeManifest(a: {
     opset: OPSET,
     ir_version: IR_VERSION,
     onnxruntime: ONNXRUNTIME_VERSION,
-    config: a.config,
+    config: a.model.config ?? null,
+    input: a.model.input,
+    output: a.model.output,
     seed: a.seed,
-    parameters: flatLayout(a.config).entries.map((e) => ({ ...e, dtype: 'float32' as const })),
+    parameters: flatLayout(a.model).entries.map((e) => ({ ...e, dtype: 'float32' as const })),
+    frozen: [...a.model.frozen.keys()],
     loss: a.loss,
     optimizer: { name: a.optimizer.name, hyper: a.optimizer.hyper, state: a.optimizer.stateNames },
     normalization: a.normalization,
@@ -87,6 +97,8 @@ export function parseManifest(text: string, source: string): Manifest {
 /** What a viewer can use of a manifest that may be old or hand-edited: each field kept only when well-typed. */
 export interface LenientManifest {
   config?: ModelConfig;
+  input?: ModelIO;
+  output?: ModelIO;
   parameters?: { name: string; dims: number[]; dtype?: string }[];
   files?: Partial<Record<keyof typeof FILES, string>>;
   optimizer?: { name?: string; state?: string[]; lr?: number };
@@ -96,6 +108,9 @@ export interface LenientManifest {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+const isModelIO = (v: unknown): v is ModelIO =>
+  isObject(v) && typeof v.name === 'string' && Array.isArray(v.dims) && v.dims.every((d) => d === null || typeof d === 'string' || Number.isInteger(d));
 
 const isRange = (r: unknown): r is [number, number] => Array.isArray(r) && r.length === 2 && r.every(Number.isInteger);
 
@@ -113,6 +128,7 @@ export function parseManifestLenient(text: string, source: string = FILES.manife
   if (Array.isArray(raw.parameters) && raw.parameters.every((p) => isObject(p) && typeof p.name === 'string' && Array.isArray(p.dims) && p.dims.every(Number.isInteger))) {
     m.parameters = raw.parameters as { name: string; dims: number[] }[];
   }
+  for (const k of ['input', 'output'] as const) if (isModelIO(raw[k])) m[k] = raw[k];
   if (isObject(raw.files)) m.files = raw.files as LenientManifest['files'];
   if (isObject(raw.optimizer)) {
     const o = raw.optimizer;

@@ -6,16 +6,16 @@ import { gradients } from '../autodiff/backward.ts';
 import type { RecurrenceMode } from '../autodiff/registry.ts';
 import { Graph } from '../graph/graph.ts';
 import { loss, type LossName } from '../graph/losses.ts';
-import { MAX_UNROLLED_WINDOW } from '../graph/layers/lstm.ts';
-import { forecaster, parameterSpecs, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import type { LstmForward } from '../graph/model.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
+import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { FlatLayout } from './flat-layout.ts';
 
 /** The calling convention of train_step.onnx:
  *   inputs:  params [P], <state> [P] for each optimizer state, step int64 [1] (1-based number of the first update),
- *            learning_rate [1], x [R, window, features], target [R, outputs], offsets int64 [K+1]
+ *            learning_rate [1], x [R, ...input dims], target [R, ...output dims], offsets int64 [K+1]
  *            (batch k is rows offsets[k] .. offsets[k+1] of x and target)
  *   outputs: params.out, <state>.out for each state, losses [K] (loss of each step, before its update),
  *            params.l1 (Σ|params.out|: not finite when any parameter is not, so the last update is checked too) */
@@ -33,34 +33,30 @@ export const TRAIN_STEP = {
 } as const;
 
 /** The model's parameters in manifest order. */
-export function flatLayout(c: ModelConfig): FlatLayout {
-  return new FlatLayout(parameterSpecs(c));
-}
-
-export function defaultLstmForward(c: ModelConfig): LstmForward {
-  return c.window <= MAX_UNROLLED_WINDOW ? 'unrolled' : 'op';
+export function flatLayout(m: Pick<TrainableModel, 'params'>): FlatLayout {
+  return new FlatLayout(m.params);
 }
 
 export interface GraphChoices {
   loss?: LossName;
   /** The LSTM backward's recurrence form. */
   recurrence?: RecurrenceMode;
-  /** The LSTM forward's form (default: unrolled for windows up to MAX_UNROLLED_WINDOW, else the LSTM op). */
+  /** The recurrent layers' forward form in the train step (default: the model's own choice). */
   lstmForward?: LstmForward;
 }
 
-export function trainStepGraph(c: ModelConfig, opt: Optimizer, choices: GraphChoices = {}): Graph {
+export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: GraphChoices = {}): Graph {
   const lossKind = choices.loss ?? 'mse';
-  const lstmForward = choices.lstmForward ?? defaultLstmForward(c);
-  const g = new Graph('ingraph_train_step');
+  const lstmForward = choices.lstmForward ?? m.defaultForward;
+  const g = new Graph(`${m.name}_train_step`);
   const o = new Ops(g);
-  const { entries, total: P } = flatLayout(c);
+  const { entries, total: P } = flatLayout(m);
   const params = g.input(TRAIN_STEP.params, 'float32', [P]);
   const states = opt.stateNames.map((n) => g.input(n, 'float32', [P]));
   const step = g.input(TRAIN_STEP.step, 'int64', [1]);
   const lr = g.input(TRAIN_STEP.lr, 'float32', [1]);
-  const x = g.input(TRAIN_STEP.x, 'float32', ['rows', c.window, c.features]);
-  const target = g.input(TRAIN_STEP.target, 'float32', ['rows', c.outputs]);
+  const x = g.input(TRAIN_STEP.x, 'float32', ['rows', ...m.input.dims.slice(1)]);
+  const target = g.input(TRAIN_STEP.target, 'float32', ['rows', ...m.output.dims.slice(1)]);
   const offsets = g.input(TRAIN_STEP.offsets, 'int64', ['batches_plus_one']);
 
   const body = g.subgraph('train_step_body');
@@ -80,7 +76,7 @@ export function trainStepGraph(c: ModelConfig, opt: Optimizer, choices: GraphCho
 
   const pieces = b.split(pIn, 0, entries.map((e) => e.size));
   const named = new Map(entries.map((e, i) => [e.name, b.reshape(pieces[i]!, e.dims)]));
-  const y = forecaster(b, xb, c, (n) => named.get(n)!, undefined, lstmForward);
+  const y = m.forward(b, xb, paramLookup(g, m, named), { lstmForward });
   const l = loss(b, lossKind, y, tb);
   const grads = gradients(body, l, [...named.values()], { recurrence: choices.recurrence });
   const flatGrad = b.concat(entries.map((e) => b.reshape(grads.get(named.get(e.name)!)!, [-1])), 0);

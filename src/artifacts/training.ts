@@ -3,33 +3,28 @@
 import { gradients } from '../autodiff/backward.ts';
 import { Graph } from '../graph/graph.ts';
 import { loss } from '../graph/losses.ts';
-import { forecaster, parameterSpecs, type ModelConfig } from '../graph/model.ts';
 import { Ops } from '../graph/ops.ts';
+import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Value } from '../graph/value.ts';
 import type { GraphChoices } from './train-step.ts';
 
-/** Names of both graphs' inputs and outputs (besides the parameters, which go by their own names). */
-export const TRAINING_IO = { x: 'x', target: 'target', loss: 'loss', y: 'y' } as const;
+/** Names of both graphs' inputs and outputs besides the model's own input and output and the parameters. */
+export const TRAINING_IO = { target: 'target', loss: 'loss' } as const;
 
-/** The inputs both graphs take: x [batch, window, features], target [batch, outputs], then every parameter. */
-function modelInputs(g: Graph, c: ModelConfig): { x: Value; target: Value; params: Map<string, Value> } {
-  const x = g.input(TRAINING_IO.x, 'float32', ['batch', c.window, c.features]);
-  const target = g.input(TRAINING_IO.target, 'float32', ['batch', c.outputs]);
-  const params = new Map<string, Value>(parameterSpecs(c).map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
+/** The inputs both graphs take: the model's input by its own name, target (the output's shape), every parameter. */
+function modelInputs(g: Graph, m: TrainableModel): { x: Value; target: Value; params: Map<string, Value> } {
+  const x = g.input(m.input.name, 'float32', m.input.dims);
+  const target = g.input(TRAINING_IO.target, 'float32', m.output.dims);
+  const params = new Map<string, Value>(m.params.map((s) => [s.name, g.input(s.name, 'float32', s.dims)]));
   return { x, target, params };
 }
 
-/** A forward pass x -> y from parameter values; the forecaster unless another is given (benchmarks compare forms). */
-export type Forward = (o: Ops, x: Value, param: (name: string) => Value) => Value;
-
-/** training_model.onnx. Its forward pass is the LSTM op's (choices.lstmForward applies to the fused step only);
- *  `forward` replaces it (benchmarks compare forms). */
-export function trainingGraph(c: ModelConfig, choices: GraphChoices = {}, forward?: Forward): Graph {
-  const g = new Graph('ingraph_training');
+/** training_model.onnx. Its recurrent layers use their ONNX ops (choices.lstmForward applies to the fused step only). */
+export function trainingGraph(m: TrainableModel, choices: GraphChoices = {}): Graph {
+  const g = new Graph(`${m.name}_training`);
   const o = new Ops(g);
-  const { x, target, params } = modelInputs(g, c);
-  const p = (n: string) => params.get(n)!;
-  const y = forward ? forward(o, x, p) : forecaster(o, x, c, p);
+  const { x, target, params } = modelInputs(g, m);
+  const y = m.forward(o, x, paramLookup(g, m, params), { lstmForward: 'op' });
   const l = loss(o, choices.loss ?? 'mse', y, target, TRAINING_IO.loss);
   g.output(l);
   const grads = gradients(g, l, [...params.values()], { recurrence: choices.recurrence });
@@ -37,12 +32,12 @@ export function trainingGraph(c: ModelConfig, choices: GraphChoices = {}, forwar
   return g;
 }
 
-export function evalGraph(c: ModelConfig, choices: Pick<GraphChoices, 'loss'> = {}): Graph {
-  const g = new Graph('ingraph_eval');
+export function evalGraph(m: TrainableModel, choices: Pick<GraphChoices, 'loss'> = {}): Graph {
+  const g = new Graph(`${m.name}_eval`);
   const o = new Ops(g);
-  const { x, target, params } = modelInputs(g, c);
-  const y = forecaster(o, x, c, (n) => params.get(n)!, TRAINING_IO.y);
+  const { x, target, params } = modelInputs(g, m);
+  const y = m.forward(o, x, paramLookup(g, m, params), { lstmForward: 'op', outName: m.output.name });
   g.output(loss(o, choices.loss ?? 'mse', y, target, TRAINING_IO.loss));
-  g.output(y);
+  g.output(y, m.output.name);
   return g;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { RECURRENCE_MODES, type RecurrenceMode } from '../autodiff/registry.ts';
 import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
-import { initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { forecasterModel, initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
 import { makeOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
@@ -40,7 +40,7 @@ export const buildGraphCommand: CommandModule<object, Args> = {
     let files: string[];
     try {
       ({ files } = writeArtifacts(a.out, {
-        config, params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss, recurrence: a.recurrence,
+        model: forecasterModel(config), params: initParameters(config, a.seed), seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss, recurrence: a.recurrence,
         lstmForward: a['lstm-forward'] === 'auto' ? undefined : a['lstm-forward'],
       }));
     } finally {

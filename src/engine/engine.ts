@@ -6,12 +6,13 @@
 // trainer, the viewer's fine-tune and the benchmarks all call this code.
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { FlatLayout } from '../artifacts/flat-layout.ts';
-import type { Manifest } from '../artifacts/manifest.ts';
 import { TRAIN_STEP } from '../artifacts/train-step.ts';
 import { epochBatches } from '../data/batches.ts';
 import { Rng } from '../data/rng.ts';
 import { gatherRows, type Examples } from '../data/windows.ts';
-import { EVAL_OUTPUT, parameterFeeds, rowFeeds } from './eval-model.ts';
+import type { ModelConfig } from '../graph/model.ts';
+import { exampleDims, size, type ModelIO, type TrainableModel } from '../graph/trainable.ts';
+import { parameterFeeds, rowFeeds } from './eval-model.ts';
 
 /** The part of an ONNX Runtime module the engine uses: its Tensor class. */
 export interface OrtModule {
@@ -20,19 +21,36 @@ export interface OrtModule {
 
 export type Session = Pick<InferenceSession, 'run' | 'inputNames' | 'outputNames'>;
 
-/** What the engine needs to know of a model: where each parameter lives, the optimizer's states, the data's shape. */
+/** What the engine needs to know of a model: where each parameter lives, the optimizer's states, and the model's
+ *  input and output (names as eval_model.onnx has them, dims of one example: without the batch). */
 export interface EngineSpec {
   layout: FlatLayout;
   /** Optimizer state names (manifest.optimizer.state): one [P] input and output each. */
   stateNames: readonly string[];
-  window: number;
-  features: number;
-  outputs: number;
+  input: { name: string; dims: number[] };
+  output: { name: string; dims: number[] };
 }
 
-/** The spec a manifest describes. */
-export function specOf(m: Pick<Manifest, 'parameters' | 'optimizer' | 'config'>): EngineSpec {
-  return { layout: new FlatLayout(m.parameters), stateNames: m.optimizer.state, window: m.config.window, features: m.config.features, outputs: m.config.outputs };
+/** The spec a manifest describes (one written before manifests named the input and output: from its config). */
+export function specOf(m: {
+  parameters: readonly { name: string; dims: number[] }[]; optimizer: { state: readonly string[] }; config?: ModelConfig | null; input?: ModelIO; output?: ModelIO;
+}): EngineSpec {
+  const c = m.config;
+  const input = m.input ?? (c && { name: 'x', dims: ['batch', c.window, c.features] });
+  const output = m.output ?? (c && { name: 'y', dims: ['batch', c.outputs] });
+  if (!input || !output) throw new Error('manifest: no input and output, and no config to derive them from');
+  return {
+    layout: new FlatLayout(m.parameters), stateNames: m.optimizer.state,
+    input: { name: input.name, dims: exampleDims(input) }, output: { name: output.name, dims: exampleDims(output) },
+  };
+}
+
+/** The spec of a model built in this process, for an optimizer with these state names. */
+export function specFor(m: TrainableModel, stateNames: readonly string[]): EngineSpec {
+  return {
+    layout: new FlatLayout(m.params), stateNames,
+    input: { name: m.input.name, dims: exampleDims(m.input) }, output: { name: m.output.name, dims: exampleDims(m.output) },
+  };
 }
 
 /** Where training stands; a snapshot holds the runtime's tensors, so taking one copies nothing. */
@@ -137,13 +155,10 @@ export class TrainStepEngine {
    */
   async run(ex: Examples, batches: readonly ArrayLike<number>[], lr: number): Promise<Float32Array> {
     const { Tensor } = this.ort;
-    const { window, features, outputs } = this.spec;
-    if (ex.window !== window || ex.features !== features || ex.outputs !== outputs) {
-      throw new Error(`train step: examples of window ${ex.window}, ${ex.features} features, ${ex.outputs} outputs for a model of window ${window}, ${features} features, ${outputs} outputs`);
-    }
+    const { xs, ys } = checkExamples(ex, this.spec);
     const rows = batches.reduce((n, b) => n + b.length, 0);
-    if (this.x.length < rows * window * features) this.x = new Float32Array(rows * window * features);
-    if (this.y.length < rows * outputs) this.y = new Float32Array(rows * outputs);
+    if (this.x.length < rows * xs) this.x = new Float32Array(rows * xs);
+    if (this.y.length < rows * ys) this.y = new Float32Array(rows * ys);
     const offsets = new BigInt64Array(batches.length + 1);
     let at = 0;
     batches.forEach((b, k) => {
@@ -155,8 +170,8 @@ export class TrainStepEngine {
       [TRAIN_STEP.params]: this.carry.params,
       [TRAIN_STEP.step]: new Tensor('int64', BigInt64Array.of(BigInt(this.carry.step + 1)), [1]),
       [TRAIN_STEP.lr]: new Tensor('float32', Float32Array.of(lr), [1]),
-      [TRAIN_STEP.x]: new Tensor('float32', this.x.subarray(0, rows * window * features), [rows, window, features]),
-      [TRAIN_STEP.target]: new Tensor('float32', this.y.subarray(0, rows * outputs), [rows, outputs]),
+      [TRAIN_STEP.x]: new Tensor('float32', this.x.subarray(0, rows * xs), [rows, ...this.spec.input.dims]),
+      [TRAIN_STEP.target]: new Tensor('float32', this.y.subarray(0, rows * ys), [rows, ...this.spec.output.dims]),
       [TRAIN_STEP.offsets]: new Tensor('int64', offsets, [offsets.length]),
     };
     this.spec.stateNames.forEach((n, i) => (feeds[n] = this.carry.states[i]!));
@@ -203,15 +218,17 @@ export class TrainStepEngine {
     });
   }
 
-  /** eval_model.onnx's predictions y [b-a, outputs] for rows [a, b) of `ex` with the current parameters, run
-   *  EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
+  /** eval_model.onnx's predictions [b-a, ...output dims] (flat) for rows [a, b) of `ex` with the current
+   *  parameters, run EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
   async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, [a, b]: readonly [number, number]): Promise<Float32Array> {
+    const { ys } = checkExamples(ex, this.spec);
     const params = parameterFeeds(this.ort, this.spec.layout, await this.params());
-    const y = new Float32Array((b - a) * ex.outputs);
+    const name = this.spec.output.name;
+    const y = new Float32Array((b - a) * ys);
     for (let r = a; r < b; r += EVAL_ROWS) {
       const end = Math.min(b, r + EVAL_ROWS);
-      const out = await evalSession.run({ ...params, ...rowFeeds(this.ort, ex, [r, end]) }, [EVAL_OUTPUT]);
-      y.set((await out[EVAL_OUTPUT]!.getData()) as Float32Array, (r - a) * ex.outputs);
+      const out = await evalSession.run({ ...params, ...rowFeeds(this.ort, this.spec, ex, [r, end]) }, [name]);
+      y.set((await out[name]!.getData()) as Float32Array, (r - a) * ys);
     }
     return y;
   }
@@ -235,6 +252,15 @@ function epochOf(epochs: Int32Array[][], batch: number): number {
     if (batch < n) return i;
   }
   return epochs.length - 1;
+}
+
+/** Values per example in and out; the examples must be this model's. */
+function checkExamples(ex: Examples, spec: EngineSpec): { xs: number; ys: number } {
+  const xs = size(spec.input.dims), ys = size(spec.output.dims);
+  if (ex.window * ex.features !== xs || ex.outputs !== ys) {
+    throw new Error(`train step: examples of window ${ex.window} × ${ex.features} features and ${ex.outputs} outputs for a model whose input is [${spec.input.dims.join(', ')}] and output [${spec.output.dims.join(', ')}] per example`);
+  }
+  return { xs, ys };
 }
 
 /** The session must be a train step for this spec: one clear line instead of ONNX Runtime's missing-input error. */

@@ -1,12 +1,11 @@
-// Feeds for eval_model.onnx (x, target and every parameter by name): the test split's forecasts for a flat
-// parameter vector, on any ONNX Runtime. The parameters are made tensors once; each chunk of rows adds its x, target.
+// Feeds for eval_model.onnx (the model's input, target and every parameter by name): the test split's forecasts for
+// a flat parameter vector, on any ONNX Runtime. The parameters are made tensors once; each chunk of rows adds its
+// input and target.
 import type { Tensor as OrtTensor } from 'onnxruntime-common';
 import type { FlatLayout } from '../artifacts/flat-layout.ts';
 import { TRAINING_IO } from '../artifacts/training.ts';
 import type { Examples } from '../data/windows.ts';
-import type { OrtModule } from './engine.ts';
-
-export const EVAL_OUTPUT = TRAINING_IO.y;
+import type { EngineSpec, OrtModule } from './engine.ts';
 
 export function parameterFeeds(ort: OrtModule, layout: FlatLayout, params: Float32Array): Record<string, OrtTensor> {
   const feeds: Record<string, OrtTensor> = {};
@@ -14,11 +13,11 @@ export function parameterFeeds(ort: OrtModule, layout: FlatLayout, params: Float
   return feeds;
 }
 
-/** x and target of rows [a, b) of `ex`, as views (nothing copied). */
-export function rowFeeds(ort: OrtModule, ex: Examples, [a, b]: readonly [number, number]): Record<string, OrtTensor> {
+/** The input and target of rows [a, b) of `ex`, as views (nothing copied), shaped as the model's. */
+export function rowFeeds(ort: OrtModule, spec: Pick<EngineSpec, 'input' | 'output'>, ex: Examples, [a, b]: readonly [number, number]): Record<string, OrtTensor> {
   const n = b - a, xs = ex.window * ex.features;
   return {
-    [TRAINING_IO.x]: new ort.Tensor('float32', ex.x.subarray(a * xs, b * xs), [n, ex.window, ex.features]),
-    [TRAINING_IO.target]: new ort.Tensor('float32', ex.y.subarray(a * ex.outputs, b * ex.outputs), [n, ex.outputs]),
+    [spec.input.name]: new ort.Tensor('float32', ex.x.subarray(a * xs, b * xs), [n, ...spec.input.dims]),
+    [TRAINING_IO.target]: new ort.Tensor('float32', ex.y.subarray(a * ex.outputs, b * ex.outputs), [n, ...spec.output.dims]),
   };
 }

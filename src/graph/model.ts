@@ -4,8 +4,9 @@
 import { Rng } from '../data/rng.ts';
 import { Tensor } from '../onnx/tensor.ts';
 import { linear } from './layers/linear.ts';
-import { lstm, lstmParamShapes, lstmUnrolled } from './layers/lstm.ts';
+import { lstm, lstmParamShapes, lstmUnrolled, MAX_UNROLLED_WINDOW } from './layers/lstm.ts';
 import type { Ops } from './ops.ts';
+import type { TrainableModel } from './trainable.ts';
 import type { Value } from './value.ts';
 
 export interface ModelConfig {
@@ -80,4 +81,18 @@ export function forecaster(o: Ops, x: Value, c: ModelConfig, p: (name: string) =
     h = o.relu(linear(o, h, { weight: p(`dense.${k}.weight`), bias: p(`dense.${k}.bias`) }));
   });
   return linear(o, h, { weight: p('fc.weight'), bias: p('fc.bias') }, outName);
+}
+
+/** The forecaster as a trainable model: x [batch, window, features] -> y [batch, outputs], nothing frozen. */
+export function forecasterModel(c: ModelConfig): TrainableModel {
+  return {
+    name: 'ingraph',
+    input: { name: 'x', dims: ['batch', c.window, c.features] },
+    output: { name: 'y', dims: ['batch', c.outputs] },
+    params: parameterSpecs(c).map(({ name, dims }) => ({ name, dims })),
+    frozen: new Map(),
+    defaultForward: c.window <= MAX_UNROLLED_WINDOW ? 'unrolled' : 'op',
+    config: c,
+    forward: (o, x, p, f) => forecaster(o, x, c, p, f.outName, f.lstmForward),
+  };
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
-import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { makeOptimizer } from '../optim/index.ts';
 import type { Dataset } from './dataset.ts';
@@ -23,7 +23,7 @@ export function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettin
     }
   }
   const { manifest } = writeArtifacts(out, {
-    config, params: initParameters(config, s.seed), seed: s.seed, optimizer, normalization: data.normalization, loss: s.loss, lstmForward,
+    model: forecasterModel(config), params: initParameters(config, s.seed), seed: s.seed, optimizer, normalization: data.normalization, loss: s.loss, lstmForward,
     data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
   }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
   return { manifest, built: true };

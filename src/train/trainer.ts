@@ -9,7 +9,7 @@ import { FILES } from '../artifacts/manifest.ts';
 import type { Normalizer } from '../data/normalize.ts';
 import { Rng } from '../data/rng.ts';
 import { EpochNonFiniteError, TrainStepEngine, specOf } from '../engine/engine.ts';
-import { initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeFileAtomic } from '../node/files.ts';
 import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
@@ -216,7 +216,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   if (interrupted) await save();
   const trainSeconds = (performance.now() - t0) / 1000;
   const flat = await engine.params();
-  if (!interrupted) writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(config, spec.layout.tensors(flat), data.normalization)));
+  if (!interrupted) writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(forecasterModel(config), spec.layout.tensors(flat), data.normalization)));
   const steps = engine.step - stepsAtStart;
   const metrics: Metrics = {
     train_loss: lastTrainLoss, test_mse: lastTest, epochs: epoch, steps: engine.step, train_seconds: +trainSeconds.toFixed(4),

@@ -10,7 +10,7 @@ import { evalGraph as evalModelGraph, trainingGraph } from '../../src/artifacts/
 import { Rng } from '../../src/data/rng.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { loss, type LossName } from '../../src/graph/losses.ts';
-import { initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { Tensor } from '../../src/onnx/tensor.ts';
@@ -81,7 +81,7 @@ const configs: { name: string; c: ModelConfig; mode: RecurrenceMode; lossKind: L
 
 for (const { name, c, mode, lossKind } of configs) {
   test(`training_model (${name}): loss and every parameter gradient match the float64 reference`, async () => {
-    const bytes = serializeModel(trainingGraph(c, { recurrence: mode, loss: lossKind }));
+    const bytes = serializeModel(trainingGraph(forecasterModel(c), { recurrence: mode, loss: lossKind }));
     const batch = 8;
     const params = initParameters(c, 11);
     const x = randomArray(1, 'x', batch * c.window * c.features);
@@ -129,7 +129,7 @@ test('eval_model: loss and y match the float64 reference', async () => {
   const params = initParameters(c, 4);
   const x = randomArray(2, 'x', batch * c.window);
   const target = randomArray(2, 'target', batch);
-  const r = await runOrt(serializeModel(evalModelGraph(c)), modelFeeds(c, batch, x, target, params));
+  const r = await runOrt(serializeModel(evalModelGraph(forecasterModel(c))), modelFeeds(c, batch, x, target, params));
   const y = forecasterForward(c, params, x, batch);
   // float32 forward vs float64 reference: the same 1e-5 bound as model.onnx (test/graph/inference.test.ts).
   (r.y!.data as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-5, `y[${i}] ${v} vs ${y[i]}`));

@@ -1,5 +1,6 @@
 // Every contender trains on what train() trains on: given the benchmark's data, batch order and initial weights,
 // the bare loop ends where train() ends, bit for bit, and TensorFlow.js computes the same gradients.
+import { forecasterModel } from '../../src/graph/model.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,11 +48,11 @@ test('TensorFlow.js computes the same gradients as ingraph from the same weights
   const init = initialWeights(w);
   const b = gather(d, batchOrder(w, d.trainRows, 1)[0]![0]!);
   const n = b.y.length;
-  const s = await ort.InferenceSession.create(serializeModel(trainingGraph(modelConfig(w))));
+  const s = await ort.InferenceSession.create(serializeModel(trainingGraph(forecasterModel(modelConfig(w)))));
   const feeds: Record<string, ort.Tensor> = {
     x: new ort.Tensor('float32', b.x, [n, w.window, 1]), target: new ort.Tensor('float32', b.y, [n, 1]),
   };
-  for (const e of flatLayout(modelConfig(w)).entries) feeds[e.name] = new ort.Tensor('float32', init.get(e.name)!, e.dims);
+  for (const e of flatLayout(forecasterModel(modelConfig(w))).entries) feeds[e.name] = new ort.Tensor('float32', init.get(e.name)!, e.dims);
   const out = await s.run(feeds);
   await s.release();
   const g = (name: string) => out[`${name}_grad`]!.data as Float32Array;

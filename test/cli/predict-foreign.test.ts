@@ -12,7 +12,7 @@ import { tutorialSeries } from '../../src/data/series.ts';
 import { windowInputs } from '../../src/data/windows.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { lstm } from '../../src/graph/layers/lstm.ts';
-import { initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { modelProto } from '../../src/onnx/serialize.ts';
@@ -61,7 +61,7 @@ test('a legacy-exporter-style model (opset 17, input "input", Gather for the las
 });
 
 test('a dynamo-exporter-style model (opset 20, IR 9, fixed batch 1, weights in model.onnx.data) predicts every window', () => {
-  const proto = modelProto(inferenceGraph(c, params));
+  const proto = modelProto(inferenceGraph(forecasterModel(c), params));
   proto.opsetImport = [{ domain: '', version: 20 }];
   proto.irVersion = 9;
   proto.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = { dimValue: 1 };

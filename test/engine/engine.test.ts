@@ -10,7 +10,7 @@ import { evalGraph } from '../../src/artifacts/training.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { gatherRows } from '../../src/data/windows.ts';
 import { NonFiniteError, TrainStepEngine, specOf } from '../../src/engine/engine.ts';
-import { initParameters } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters } from '../../src/graph/model.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { Tensor } from '../../src/onnx/tensor.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
@@ -21,7 +21,7 @@ const create = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { intra
 
 async function engineFor(seed = 0) {
   const init = initParameters(CONFIG, seed);
-  const { files, manifest } = buildArtifacts({ config: CONFIG, params: init, seed, optimizer: makeOptimizer('adam') });
+  const { files, manifest } = buildArtifacts({ model: forecasterModel(CONFIG), params: init, seed, optimizer: makeOptimizer('adam') });
   const session = await create(files[manifest.files.trainStep]!);
   const spec = specOf(manifest);
   const flat = spec.layout.flatten((e) => init.get(e.name)!.data as Float32Array);
@@ -115,7 +115,7 @@ test('predict() gives eval_model\'s forecasts for the current parameters: the fl
   const { engine, spec } = await engineFor();
   const ex = examples();
   await engine.trainEpochs(ex, [0, ROWS], { epochs: 2, batchSize: 32, lr: 1e-2 });
-  const evalSession = await create(serializeModel(evalGraph(CONFIG)));
+  const evalSession = await create(serializeModel(evalGraph(forecasterModel(CONFIG))));
   const y = await engine.predict(evalSession, ex, [10, 30]);
   const params = new Map([...spec.layout.unflatten(await engine.params())].map(([n, d]) => [n, new Tensor('float32', spec.layout.entries.find((e) => e.name === n)!.dims, d)]));
   const want = forecasterForward(CONFIG, params, ex.x.subarray(10 * 18, 30 * 18), 20);
@@ -125,10 +125,10 @@ test('predict() gives eval_model\'s forecasts for the current parameters: the fl
 
 test('a session that is not this model\'s train step, or examples of another shape, are refused in one line', async () => {
   const { spec, session } = await engineFor();
-  const evalSession = await create(serializeModel(evalGraph(CONFIG)));
+  const evalSession = await create(serializeModel(evalGraph(forecasterModel(CONFIG))));
   assert.throws(() => new TrainStepEngine(ort, evalSession, spec, { params: new Float32Array(spec.layout.total), rng: 0 }), /^Error: not a train step for this model and optimizer: it lacks "params", .*\(rebuild the artifacts\)$/);
   assert.throws(() => new TrainStepEngine(ort, session, spec, { params: new Float32Array(3), rng: 0 }), /3 parameter values for a model of \d+/);
   const engine = new TrainStepEngine(ort, session, spec, { params: new Float32Array(spec.layout.total), rng: new Rng(1).state });
   const one = { ...examples(), features: 1, x: new Float32Array(ROWS * 6) };
-  await assert.rejects(engine.run(one, [Int32Array.of(0)], 1e-3), /examples of window 6, 1 features, 2 outputs for a model of window 6, 3 features, 2 outputs/);
+  await assert.rejects(engine.run(one, [Int32Array.of(0)], 1e-3), /examples of window 6 × 1 features and 2 outputs for a model whose input is \[6, 3\] and output \[2\] per example/);
 });

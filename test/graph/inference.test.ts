@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx as T } from 'onnx-proto';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
 import { Rng } from '../../src/data/rng.ts';
-import { initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelConfig } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelConfig } from '../../src/graph/model.ts';
 import { decodeModel } from '../../src/onnx/codec.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { forecasterForward } from '../helpers/reference.ts';
@@ -30,7 +30,7 @@ for (const { name, c } of configs) {
   test(`model.onnx equals the float64 reference: ${name}, batch 1 and 257, seeds 0-2`, async () => {
     for (const seed of [0, 1, 2]) {
       const params = initParameters(c, seed);
-      const session = await ort.InferenceSession.create(serializeModel(inferenceGraph(c, params)), { intraOpNumThreads: 1 });
+      const session = await ort.InferenceSession.create(serializeModel(inferenceGraph(forecasterModel(c), params)), { intraOpNumThreads: 1 });
       try {
         for (const batch of [1, 257]) {
           const rng = Rng.derive(seed, `x${batch}`);
@@ -71,10 +71,10 @@ test('the same seed gives the same parameters and the same model bytes; another 
     assert.deepEqual(p2.get(name)!.data, t.data, `${name} differs between two inits with seed 42`);
     assert.notDeepEqual(p3.get(name)!.data, t.data, `${name} is the same for seeds 42 and 43`);
   }
-  const b1 = serializeModel(inferenceGraph(c, p1));
-  const b2 = serializeModel(inferenceGraph(c, initParameters(c, 42)));
+  const b1 = serializeModel(inferenceGraph(forecasterModel(c), p1));
+  const b2 = serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, 42)));
   assert.ok(Buffer.from(b1).equals(Buffer.from(b2)), 'two builds with seed 42 serialise differently');
-  assert.ok(!Buffer.from(b1).equals(Buffer.from(serializeModel(inferenceGraph(c, p3)))));
+  assert.ok(!Buffer.from(b1).equals(Buffer.from(serializeModel(inferenceGraph(forecasterModel(c), p3)))));
 });
 
 test('one LSTM layer and one head: parameter names and shapes are exactly the interface', () => {
@@ -89,7 +89,7 @@ test('one LSTM layer and one head: parameter names and shapes are exactly the in
   ];
   assert.deepEqual(parameterSpecs(c).map((s) => [s.name, s.dims]), expected);
   assert.deepEqual([...initParameters(c, 0)].map(([n, t]) => [n, [...t.dims]]), expected);
-  const g = decodeModel(serializeModel(inferenceGraph(c, initParameters(c, 0)))).graph!;
+  const g = decodeModel(serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, 0)))).graph!;
   const weights = g.initializer!.filter((t) => !t.name!.startsWith('const'));
   assert.deepEqual(weights.map((t) => [t.name, t.dims!.map(Number)]), expected);
   const dims = (v: T.IValueInfoProto) => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));

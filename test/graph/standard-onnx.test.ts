@@ -10,7 +10,7 @@ import { optimizerGraph } from '../../src/artifacts/optimizer.ts';
 import { trainStepGraph } from '../../src/artifacts/train-step.ts';
 import { evalGraph, trainingGraph } from '../../src/artifacts/training.ts';
 import type { Graph } from '../../src/graph/graph.ts';
-import { initParameters, type ModelConfig } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, type ModelConfig } from '../../src/graph/model.ts';
 import { decodeModel } from '../../src/onnx/codec.ts';
 import { IR_VERSION, OPSET, serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer, type OptimizerName } from '../../src/optim/index.ts';
@@ -21,18 +21,18 @@ function emitted(): { name: string; graph: () => Graph }[] {
   const out: { name: string; graph: () => Graph }[] = [];
   for (const layers of [1, 2]) {
     const c: ModelConfig = { features: 2, window: 6, hidden: 4, layers, outputs: 1, dense: layers === 2 ? [3] : [] };
-    out.push({ name: `model.onnx, ${layers} layer(s)`, graph: () => inferenceGraph(c, initParameters(c, 0)) });
-    out.push({ name: `eval_model.onnx, ${layers} layer(s)`, graph: () => evalGraph(c) });
+    out.push({ name: `model.onnx, ${layers} layer(s)`, graph: () => inferenceGraph(forecasterModel(c), initParameters(c, 0)) });
+    out.push({ name: `eval_model.onnx, ${layers} layer(s)`, graph: () => evalGraph(forecasterModel(c)) });
     for (const mode of ['scan', 'unrolled'] as const) {
-      out.push({ name: `training_model.onnx, ${layers} layer(s), ${mode}`, graph: () => trainingGraph(c, { recurrence: mode }) });
-      out.push({ name: `train_step.onnx (adam), ${layers} layer(s), ${mode}`, graph: () => trainStepGraph(c, makeOptimizer('adam'), { recurrence: mode }) });
+      out.push({ name: `training_model.onnx, ${layers} layer(s), ${mode}`, graph: () => trainingGraph(forecasterModel(c), { recurrence: mode }) });
+      out.push({ name: `train_step.onnx (adam), ${layers} layer(s), ${mode}`, graph: () => trainStepGraph(forecasterModel(c), makeOptimizer('adam'), { recurrence: mode }) });
     }
     for (const opt of ['adam', 'adamw', 'sgd'] as OptimizerName[]) {
-      out.push({ name: `optimizer_model.onnx (${opt}), ${layers} layer(s)`, graph: () => optimizerGraph(c, makeOptimizer(opt)) });
+      out.push({ name: `optimizer_model.onnx (${opt}), ${layers} layer(s)`, graph: () => optimizerGraph(forecasterModel(c), makeOptimizer(opt)) });
     }
   }
   const tutorial: ModelConfig = { features: 1, window: 10, hidden: 5, layers: 1, outputs: 1, dense: [] };
-  out.push({ name: 'train_step.onnx (sgd, huber), tutorial, auto', graph: () => trainStepGraph(tutorial, makeOptimizer('sgd'), { loss: 'huber' }) });
+  out.push({ name: 'train_step.onnx (sgd, huber), tutorial, auto', graph: () => trainStepGraph(forecasterModel(tutorial), makeOptimizer('sgd'), { loss: 'huber' }) });
   return out;
 }
 

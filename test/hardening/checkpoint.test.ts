@@ -1,5 +1,6 @@
 // Checkpoints a run must not trust (truncated, tampered, another model's, a future format's) are refused with a
 // clear message, and a write that fails leaves the previous checkpoint and model as they were.
+import { forecasterModel } from '../../src/graph/model.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs, { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ const oneLine = (stderr: string) => {
 /** A checkpoint as the trainer writes it: hidden 5, Adam, epoch 3. */
 function state(hidden = 5, settingsHidden = hidden): CheckpointState {
   const config = { features: 1, outputs: 1, window: 10, hidden, layers: 1, dense: [] };
-  const P = flatLayout(config).total;
+  const P = flatLayout(forecasterModel(config)).total;
   const rng = Rng.derive(0, 'ckpt');
   const t = () => Float32Array.from({ length: P }, () => rng.uniform(-1, 1));
   return {

@@ -1,5 +1,6 @@
 // The ONNX loader (src/node/onnx-file.ts) against hostile files: each gives a model or one clear OnnxError, in
 // bounded time and memory, and never opens a file outside the model's folder.
+import { forecasterModel } from '../../src/graph/model.ts';
 import assert from 'node:assert/strict';
 import fs, { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -89,7 +90,7 @@ describe('models that must load', () => {
     const r = load(writeModel(dir, bytes), dir);
     assert.deepEqual([...r.tensors.keys()].filter((k) => params.has(k)).sort(), [...params.keys()].sort());
     for (const [name, t] of params) assert.deepEqual(r.tensors.get(name)!.data, t.data, name);
-    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
+    const step = encodeModel(modelProto(trainStepGraph(forecasterModel(CONFIG), makeOptimizer('adam'))));
     assert.equal(outcome(writeModel(dir, step, 'train_step.onnx'), dir), 'ok');
   });
 
@@ -138,7 +139,7 @@ describe('broken files', () => {
     for (let n = 0; n < bytes.length; n++) {
       assert.match(outcome(writeModel(dir, bytes.subarray(0, n)), dir), /empty|truncated|corrupt|not an ONNX model|not a valid|defin|comput|needs/, `cut at ${n}`);
     }
-    const step = encodeModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
+    const step = encodeModel(modelProto(trainStepGraph(forecasterModel(CONFIG), makeOptimizer('adam'))));
     for (let k = 0; k < 1500; k++) {
       const n = Math.floor((k * step.length) / 1500);
       assert.notEqual(outcome(writeModel(dir, step.subarray(0, n)), dir), 'ok', `train_step cut at ${n}`);
@@ -207,7 +208,7 @@ describe('graphs that do not hold together', () => {
   });
 
   test('subgraphs: an undefined outer name is caught inside a body, and nesting is bounded', () => {
-    const step = copyModel(modelProto(trainStepGraph(CONFIG, makeOptimizer('adam'))));
+    const step = copyModel(modelProto(trainStepGraph(forecasterModel(CONFIG), makeOptimizer('adam'))));
     const loop = step.graph!.node!.find((n) => n.opType === 'Loop')!;
     const body = loop.attribute!.find((a) => a.name === 'body')!.g!;
     body.node![0]!.input![0] = 'not_in_any_scope';
@@ -397,7 +398,7 @@ test('fuzz: 4,000 mutated models (inline, external, with subgraphs) each load or
   symlinkSync(base, join(dir, 'up'));
   const external = writeExternalModel(dir).proto;
   const inline = inlineModel().proto;
-  const step = modelProto(trainStepGraph(CONFIG, makeOptimizer('adam')));
+  const step = modelProto(trainStepGraph(forecasterModel(CONFIG), makeOptimizer('adam')));
   const bases = [inline, external, step].map((m) => ({ proto: m, bytes: encodeModel(m) }));
   const rng = Rng.derive(seed, 'onnx-fuzz');
   const counts = { ok: 0, refused: 0 };

@@ -19,7 +19,7 @@ test('the library builds to JS + .d.ts and works from plain Node', () => {
   const script = `
     const m = await import(${JSON.stringify(join(out, 'src', 'index.js'))});
     const c = { ...m.TUTORIAL_MODEL, hidden: 3 };
-    const bytes = m.serializeModel(m.trainingGraph(c));
+    const bytes = m.serializeModel(m.trainingGraph(m.forecasterModel(c)));
     const info = m.inspectModel(m.decodeModel(bytes));
     console.log(JSON.stringify({ outputs: info.outputs.map((o) => o.name), ops: Object.keys(info.ops).length }));
   `;

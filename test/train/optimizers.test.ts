@@ -8,7 +8,7 @@ import { optimizerGraph } from '../../src/artifacts/optimizer.ts';
 import { flatLayout, trainStepGraph } from '../../src/artifacts/train-step.ts';
 import { trainingGraph } from '../../src/artifacts/training.ts';
 import { Rng } from '../../src/data/rng.ts';
-import { initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, type ModelConfig } from '../../src/graph/model.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import type { AdamHyper } from '../../src/optim/adam.ts';
 import { makeOptimizer, type OptimizerName } from '../../src/optim/index.ts';
@@ -92,7 +92,7 @@ const CASES: Case[] = [
 
 async function followsPyTorch({ name, ours, torch, accumulate = false }: Case): Promise<void> {
   const opt = makeOptimizer(name, ours, accumulate);
-  const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(config, opt)));
+  const s = await ort.InferenceSession.create(serializeModel(optimizerGraph(forecasterModel(config), opt)));
   const rng = new Rng(7);
   const specs = parameterSpecs(config);
   const P = new Map(specs.map((sp) => [sp.name, Array.from(initParameters(config, 1).get(sp.name)!.data as Float32Array)]));
@@ -137,7 +137,7 @@ for (const name of ['adam', 'adamw', 'sgd'] as const) {
   test(`${name}: the fused train step over 10 steps agrees with training_model + optimizer_model to 1e-6`, async () => {
     const opt = makeOptimizer(name);
     const [ts, os, ss] = await Promise.all(
-      [trainingGraph(config), optimizerGraph(config, opt), trainStepGraph(config, opt)].map((g) => ort.InferenceSession.create(serializeModel(g), { intraOpNumThreads: 1 })),
+      [trainingGraph(forecasterModel(config)), optimizerGraph(forecasterModel(config), opt), trainStepGraph(forecasterModel(config), opt)].map((g) => ort.InferenceSession.create(serializeModel(g), { intraOpNumThreads: 1 })),
     );
     const K = 10, sizes = [16, 16, 16, 16, 16, 16, 16, 16, 16, 7];
     const R = sizes.reduce((a, b) => a + b, 0);
@@ -167,7 +167,7 @@ for (const name of ['adam', 'adamw', 'sgd'] as const) {
       P = new Map(specs.map((sp) => [sp.name, q[`${sp.name}.out`]!.data as Float32Array]));
       S = new Map(specs.map((sp) => [sp.name, opt.stateNames.map((nm) => q[`${sp.name}.${nm}.out`]!.data as Float32Array)]));
     }
-    const { entries, total } = flatLayout(config);
+    const { entries, total } = flatLayout(forecasterModel(config));
     const flat = new Float32Array(total);
     for (const e of entries) flat.set(init.get(e.name)!.data as Float32Array, e.offset);
     const offsets = new BigInt64Array(K + 1);

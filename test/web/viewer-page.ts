@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
 import { trainStepGraph } from '../../src/artifacts/train-step.ts';
-import { initParameters, parameterSpecs, TUTORIAL_MODEL } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, parameterSpecs, TUTORIAL_MODEL } from '../../src/graph/model.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { ensureViewerBuilt } from '../../web/build.ts';
@@ -44,12 +44,12 @@ export async function open(page: Page, url: string): Promise<Exposed> {
  */
 export function writeArtifactSet(dir: string, o: { seed?: number; log?: number[]; testRange?: [number, number] } = {}): Uint8Array {
   const c = TUTORIAL_MODEL;
-  const model = serializeModel(inferenceGraph(c, initParameters(c, o.seed ?? 0)));
+  const model = serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, o.seed ?? 0)));
   const log = o.log ?? [0.4, 0.2, 0.05, 0.01];
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), model);
   const adam = makeOptimizer('adam');
-  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(c, adam)));
+  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(forecasterModel(c), adam)));
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({

@@ -13,7 +13,7 @@ import type { Exposed } from '../../web/src/exposed.ts';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
 import { makeWindows, parseCsvColumn, tutorialSeries } from '../../src/data/index.ts';
 import { Graph } from '../../src/graph/graph.ts';
-import { forecaster, initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
+import { forecasterModel, forecaster, initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
 import { Ops } from '../../src/graph/ops.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { onnx } from '../../src/onnx/proto.ts';
@@ -73,7 +73,7 @@ function rank2Model(): Uint8Array {
 
 describe('web viewer in chromium', { skip: skipWithoutChromium }, () => {
   const models = mkdtempSync(join(tmpdir(), 'ingraph-viewer-'));
-  const modelBytes = serializeModel(inferenceGraph(c, initParameters(c, 0)));
+  const modelBytes = serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, 0)));
   const series = tutorialSeries(0);
   const windows = makeWindows(series, { window: c.window });
   const testRange: [number, number] = [360, windows.count];
@@ -86,7 +86,7 @@ describe('web viewer in chromium', { skip: skipWithoutChromium }, () => {
     writeArtifactSet(models);
     writeFileSync(
       join(models, 'hostile.onnx'),
-      serializeModel(inferenceGraph(c, initParameters(c, 0)), {
+      serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, 0)), {
         doc: '<img src=x onerror="window.__pwned=1">',
         metadata: { '<b>key</b>': '<script>window.__pwned=2</script>' },
       }),

@@ -2,10 +2,9 @@
 // an ONNX Loop) run by onnxruntime-web through the library's train-step engine, one run per epoch. The result is
 // model.onnx with the new weights.
 import * as ort from 'onnxruntime-web';
-import { FlatLayout } from '../../src/artifacts/flat-layout.ts';
 import { FILES } from '../../src/artifacts/manifest.ts';
 import { Rng } from '../../src/data/index.ts';
-import { TrainStepEngine } from '../../src/engine/engine.ts';
+import { specOf, TrainStepEngine } from '../../src/engine/engine.ts';
 import { decodeModel } from '../../src/onnx/codec.ts';
 import type { Manifest } from './artifacts.ts';
 import type { Prepared } from './dataset.ts';
@@ -24,16 +23,18 @@ export interface FineTuneOptions {
   shouldStop?: () => boolean;
 }
 
-export async function fineTune(trainStep: Uint8Array, modelBytes: Uint8Array, manifest: Pick<Manifest, 'parameters' | 'optimizer'>, data: Prepared, o: FineTuneOptions): Promise<Uint8Array> {
+export async function fineTune(trainStep: Uint8Array, modelBytes: Uint8Array, manifest: Pick<Manifest, 'parameters' | 'optimizer'> & Partial<Pick<Manifest, 'input' | 'output'>>, data: Prepared, o: FineTuneOptions): Promise<Uint8Array> {
   const parameters = manifest.parameters;
   const stateNames = manifest.optimizer?.state;
   if (!parameters || !stateNames) throw new Error(`${FILES.manifest} lists no parameters or optimizer state: rebuild the artifacts`);
   const session = await ort.InferenceSession.create(trainStep, { executionProviders: ['wasm'] });
   try {
     const { windows } = data;
-    const engine = new TrainStepEngine(ort, session, {
-      layout: new FlatLayout(parameters), stateNames, window: windows.window, features: windows.features, outputs: windows.outputs,
-    }, { params: flattenParameters(decodeModel(modelBytes, FILES.model), parameters, FILES.model), rng: Rng.derive(o.seed, 'viewer:finetune').state });
+    const engine = new TrainStepEngine(ort, session, specOf({
+      parameters, optimizer: { state: stateNames },
+      input: manifest.input ?? { name: 'x', dims: ['batch', windows.window, windows.features] },
+      output: manifest.output ?? { name: 'y', dims: ['batch', windows.outputs] },
+    }), { params: flattenParameters(decodeModel(modelBytes, FILES.model), parameters, FILES.model), rng: Rng.derive(o.seed, 'viewer:finetune').state });
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
       let trainLoss: number;
