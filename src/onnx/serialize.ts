@@ -54,7 +54,8 @@ export function graphProto(g: Graph): T.IGraphProto {
 export interface ModelMeta {
   doc?: string;
   metadata?: Record<string, string>;
-  /** The default-domain opset to declare (an imported model keeps its own, 17-20); OPSET unless given. */
+  /** The default-domain opset to declare (OPSET unless given): a model using a newer op (Gelu: 20) says so, an
+   *  imported model keeps its own. */
   opset?: number;
 }
 

@@ -4,6 +4,15 @@ import { unbroadcast } from '../unbroadcast.ts';
 
 defineGrad('Identity', ({ GO }) => [GO(0)]);
 
+// Dropout in inference mode is the identity. Training mode would need the mask's scaling; refused rather than wrong.
+defineGrad('Dropout', ({ node, GO }) => {
+  const training = node.inputs[2];
+  if (training && training.constValue?.numbers()[0] !== 0) {
+    throw new Error(`Dropout gradient (node ${node.name}): only inference mode is supported (training_mode absent or a constant false)`);
+  }
+  return node.inputs.map((_, i) => (i === 0 ? GO(0) : null));
+});
+
 defineGrad('Neg', ({ o, GO }) => [o.neg(GO(0)!)]);
 
 defineGrad('Add', ({ o, I, GO, needs }) => [
