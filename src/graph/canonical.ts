@@ -36,7 +36,10 @@ export function canonicalise(g: Graph, source: string): Graph {
   const out = rebuild(g, (node, inputs, into, copy) => {
     const o = new Ops(into);
     const view = new Node(node.op, node.name, inputs, node.outputs, node.attrs);
-    if (node.op === 'Constant') return [into.constant(constantNodeValue(node.attrs))];
+    // Folded values keep the name of the value they replace: a name of the source's, which no graph built from
+    // this one makes up (a made-up `const_N` could meet one of that graph's own).
+    const folded = (t: Tensor) => [into.initializer(node.outputs[0]!.name, t)];
+    if (node.op === 'Constant') return folded(constantNodeValue(node.attrs));
     if (node.op === 'Identity') return [inputs[0]!];
     if (node.op === 'Dropout') return dropout(node, inputs, label(node));
     if (RECURRENT.has(node.op)) return recurrent(o, node, inputs, copy, (v) => zeros.has(v), label(node));
@@ -45,7 +48,7 @@ export function canonicalise(g: Graph, source: string): Graph {
     if (vec && vec.dims.every((d) => typeof d === 'number')) {
       const dims = vec.scalar ? [] : [vec.dims.length];
       const values = vec.dims as number[];
-      return [into.constant(dtype === 'int64' ? Tensor.int64(dims, values) : new Tensor('int32', dims, Int32Array.from(values)))];
+      return folded(dtype === 'int64' ? Tensor.int64(dims, values) : new Tensor('int32', dims, Int32Array.from(values)));
     }
     const outs = node.op === 'Reshape' && !inputs[1]?.constValue ? reshape(o, node, inputs, known, copy) : copy();
     if (vec) vectors.set(outs[0]!, vec);
@@ -83,7 +86,7 @@ function reshape(o: Ops, node: Node, inputs: (Value | null)[], known: (v: Value 
   const dims = vec.dims.map((d, i) => (typeof d === 'number' ? d : unfixed > 1 && copies[i] ? 0 : -1));
   const attrs: Attrs = { ...node.attrs };
   delete attrs.allowzero;
-  return copy([x, o.ints(dims)], attrs);
+  return copy([x, o.g.initializer(`${node.outputs[0]!.name}.shape`, Tensor.int64([dims.length], dims))], attrs);
 }
 
 function dropout(node: Node, inputs: (Value | null)[], where: string): Value[] {

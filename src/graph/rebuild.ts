@@ -1,7 +1,8 @@
-// Copies a graph into a new one node by node, letting a pass replace any node by what it emits: how a
-// graph-to-graph pass (src/graph/canonical.ts) is written. Types are inferred again in the copy, so what a pass made
-// known (a constant shape) reaches every later node; dims the source knew and inference cannot tell are kept.
-// Names are kept; the names a pass makes up avoid every name of the source.
+// Copies a graph node by node, letting a pass replace any node by what it emits. Two uses: a graph-to-graph pass
+// (src/graph/canonical.ts) copies into a new root and keeps every name; an imported model's forward pass
+// (src/graph/imported-model.ts) copies into whatever graph is being built (a training graph, a Loop body) under
+// fresh names. Types are inferred again in the copy, so what a pass made known (a constant shape) reaches every
+// later node; dims the source knew and inference cannot tell are kept.
 import { Graph } from './graph.ts';
 import type { Attrs, Node } from './node.ts';
 import { canInfer, inferShapes, refine } from './shape.ts';
@@ -12,39 +13,61 @@ import type { Value } from './value.ts';
 export type Rewrite = (node: Node, inputs: (Value | null)[], into: Graph, copy: Copy) => readonly Value[];
 export type Copy = (inputs?: (Value | null)[], attrs?: Attrs) => Value[];
 
+const copyAll: Rewrite = (_n, _i, _g, copy) => copy();
+
+/** A new root graph with `src`'s inputs, initializers and outputs under their names, and its nodes as `rewrite`
+ *  emits them; the names a pass makes up avoid every name of the source. */
 export function rebuild(src: Graph, rewrite: Rewrite): Graph {
   if (src.parent) throw new Error('only a root graph can be rebuilt');
   const dst = new Graph(src.name);
   dst.namer.reserve(allNames(src));
   const env = new Map<Value, Value>();
   for (const [v, t] of src.initializers) env.set(v, dst.initializer(v.name, t));
-  copyInto(src, dst, env, rewrite);
+  const c = new Copier(rewrite, true);
+  for (const v of src.inputs) env.set(v, dst.input(v.name, v.dtype, v.shape));
+  c.nodes(src, dst, env);
+  for (const v of src.outputs) dst.output(env.get(v)!, v.name);
   return dst;
 }
 
-function copyInto(src: Graph, dst: Graph, env: Map<Value, Value>, rewrite: Rewrite): void {
-  for (const v of src.inputs) env.set(v, dst.input(v.name, v.dtype, v.shape));
-  for (const n of src.nodes) {
-    const inputs = n.inputs.map((v) => (v ? env.get(v)! : null));
-    const outs = rewrite(n, inputs, dst, (ins = inputs, attrs = n.attrs) => copyNode(n, ins, attrs, dst, env, rewrite));
-    n.outputs.forEach((v, i) => env.set(v, outs[i]!));
-  }
-  for (const v of src.outputs) dst.output(env.get(v)!, v.name);
+/** Emits `src`'s nodes into `into` under fresh names (those in `names` excepted); `env` maps `src`'s inputs and
+ *  initializers to values `into` sees, and on return maps every value of `src` to its copy. */
+export function inline(src: Graph, into: Graph, env: Map<Value, Value>, rewrite: Rewrite = copyAll, names: ReadonlyMap<Value, string> = new Map()): void {
+  new Copier(rewrite, false, names).nodes(src, into, env);
 }
 
-function copyNode(n: Node, inputs: (Value | null)[], given: Attrs, dst: Graph, env: Map<Value, Value>, rewrite: Rewrite): Value[] {
-  const attrs: Attrs = {};
-  for (const [k, a] of Object.entries(given)) {
-    if (a.type !== 'graph') attrs[k] = a;
-    else {
-      const body = dst.subgraph(a.value.name);
-      copyInto(a.value, body, env, rewrite);
-      attrs[k] = { type: 'graph', value: body };
+class Copier {
+  constructor(
+    private readonly rewrite: Rewrite,
+    private readonly keepNames: boolean,
+    private readonly names: ReadonlyMap<Value, string> = new Map(),
+  ) {}
+
+  nodes(src: Graph, dst: Graph, env: Map<Value, Value>): void {
+    for (const n of src.nodes) {
+      const inputs = n.inputs.map((v) => (v ? env.get(v)! : null));
+      const outs = this.rewrite(n, inputs, dst, (ins = inputs, attrs = n.attrs) => this.node(n, ins, attrs, dst, env));
+      n.outputs.forEach((v, i) => env.set(v, outs[i]!));
     }
   }
-  const old = n.outputs.map((v) => ({ dtype: v.dtype, shape: v.shape }));
-  const types = canInfer(n.op) ? inferShapes(n.op, inputs, attrs, old.length).map((t, i) => refine(t, old[i])) : old;
-  return dst.add(n.op, inputs, attrs, { names: n.outputs.map((v) => v.name), types, nodeName: n.name });
+
+  private node(n: Node, inputs: (Value | null)[], given: Attrs, dst: Graph, env: Map<Value, Value>): Value[] {
+    const attrs: Attrs = {};
+    for (const [k, a] of Object.entries(given)) {
+      if (a.type !== 'graph') attrs[k] = a;
+      else {
+        const body = dst.subgraph(a.value.name);
+        for (const v of a.value.inputs) env.set(v, body.input(v.name, v.dtype, v.shape, !this.keepNames));
+        this.nodes(a.value, body, env);
+        for (const v of a.value.outputs) body.output(env.get(v)!, this.keepNames ? v.name : undefined);
+        attrs[k] = { type: 'graph', value: body };
+      }
+    }
+    const old = n.outputs.map((v) => ({ dtype: v.dtype, shape: v.shape }));
+    const types = canInfer(n.op) ? inferShapes(n.op, inputs, attrs, old.length).map((t, i) => refine(t, old[i])) : old;
+    const names = n.outputs.map((v) => this.names.get(v) ?? (this.keepNames ? v.name : ''));
+    return dst.add(n.op, inputs, attrs, { names, types, nodeName: this.keepNames ? n.name : undefined });
+  }
 }
 
 function allNames(g: Graph): string[] {
