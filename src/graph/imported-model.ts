@@ -3,7 +3,7 @@
 // canonical graph (src/graph/canonical.ts) into whatever graph is being built; in the train step its LSTM and GRU
 // ops become the unrolled composites our own layers use, so an imported recurrent model trains at the same speed.
 import { gradRule } from '../autodiff/registry.ts';
-import type { ImportedGraph } from '../onnx/load-graph.ts';
+import { emitOpset, type ImportedGraph } from '../onnx/load-graph.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 import { canonicalise } from './canonical.ts';
 import { ModelError } from './errors.ts';
@@ -89,6 +89,7 @@ export function importedModel(imported: ImportedGraph, source: string, opts: Imp
     params: trainable.map((v) => ({ name: v.name, dims: [...byName.get(v.name)!.t.dims] })),
     frozen,
     defaultForward: recurrent && typeof window === 'number' && window <= MAX_UNROLLED_WINDOW ? 'unrolled' : 'op',
+    opset: emitOpset(g, imported.opset),
     forward: (o, xIn, param, f) => {
       const env = new Map<Value, Value>([[x, xIn]]);
       for (const v of g.initializers.keys()) env.set(v, param(v.name));

@@ -35,6 +35,16 @@ export interface ImportedGraph {
 /** Reduce ops that took their axes as an attribute until opset 18 (ReduceSum moved at 13). */
 const AXES_TO_INPUT_AT_18 = new Set(['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare']);
 
+/** The opset a graph loaded from a model of `source` opset can be written at: the source's own, or 17 at the least
+ *  (the oldest we emit); 18 when the graph holds a form that opset 17 does not have (reduce axes as an input). */
+export function emitOpset(g: Graph, source: number): number {
+  if (source >= 18) return source;
+  const newer = (h: Graph): boolean => h.nodes.some((n) =>
+    (AXES_TO_INPUT_AT_18.has(n.op) && !!n.inputs[1]) || (n.op === 'Split' && !!n.attrs.num_outputs) ||
+    Object.values(n.attrs).some((a) => a.type === 'graph' && newer(a.value)));
+  return newer(g) ? 18 : 17;
+}
+
 /** Names visible in a graph: its own, then the enclosing graphs' (a body may read outer values). */
 class Scope {
   private readonly names = new Map<string, Value>();

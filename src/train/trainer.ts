@@ -10,7 +10,9 @@ import type { Normalizer } from '../data/normalize.ts';
 import { Rng } from '../data/rng.ts';
 import { EpochNonFiniteError, TrainStepEngine, specOf } from '../engine/engine.ts';
 import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { exampleDims, size } from '../graph/trainable.ts';
 import { writeFileAtomic } from '../node/files.ts';
+import { readImportedFolder } from '../node/imported-artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { ensureArtifacts } from './artifacts-dir.ts';
@@ -121,6 +123,21 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     settings = { ...saved, epochs: opts.epochs ?? saved.epochs };
   }
 
+  // A folder built by `build-graph --from` holds another tool's model: its architecture and window are its own.
+  const imported = readImportedFolder(opts.out);
+  if (imported) {
+    const fixed = (['hidden', 'layers', 'dense'] as const).find((k) => opts[k] !== undefined);
+    if (fixed) throw new TrainError(`--${fixed}: ${opts.out} holds an imported model (${imported.model.name}), whose architecture is its own`);
+    const [, window, features] = imported.model.input.dims;
+    if (imported.model.input.dims.length !== 3 || imported.model.output.dims.length !== 2) {
+      throw new TrainError(`${opts.out}: the imported model takes [${imported.model.input.dims.join(', ')}] and gives [${imported.model.output.dims.join(', ')}]; train feeds windows [batch, window, features] and targets [batch, outputs]`);
+    }
+    if (opts.window !== undefined && opts.window !== window) throw new TrainError(`--window ${opts.window}: the imported model in ${opts.out} takes windows of ${window}`);
+    if (settings.normalize) throw new TrainError(`--normalize: not supported for an imported model (${opts.out}); it keeps its own input scaling`);
+    if (features !== 1 || imported.model.output.dims[1] !== 1) throw new TrainError(`${opts.out}: the imported model takes ${features} features and gives ${imported.model.output.dims[1]} values per window; train reads one column and predicts its next value`);
+    settings = { ...settings, window: window as number };
+  }
+
   const { series, source } = await loadSeries(opts.data ?? null, settings.seed);
   if (opts.signal?.aborted) throw new TrainError('interrupted while loading the data; nothing was trained');
   const fingerprint = dataFingerprint(series);
@@ -128,9 +145,11 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const data = prepareDataset(series, source, { window: settings.window, normalize: settings.normalize, normalization: resumed ? savedNormalization(resumed.extra) : undefined });
   const trainRows = data.split.train[1] - data.split.train[0];
   const testRows = data.split.test[1] - data.split.test[0];
-  const config: ModelConfig = { features: data.features, outputs: data.outputs, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
+  const config: ModelConfig | null = imported ? null : { features: data.features, outputs: data.outputs, window: settings.window, hidden: settings.hidden, layers: settings.layers, dense: settings.dense };
+  const model = imported?.model ?? forecasterModel(config!);
+  const initial = () => imported?.params ?? initParameters(config!, settings.seed);
 
-  const { manifest, built } = ensureArtifacts(opts.out, config, settings, data, !!resumed, opts.lstmForward);
+  const { manifest, built } = ensureArtifacts(opts.out, model, initial, settings, data, !!resumed, opts.lstmForward);
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
   const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
   const [stepSession, evalSession] = await Promise.all([
@@ -153,7 +172,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     });
     epoch = resumed.epoch;
   } else {
-    const init = initParameters(config, settings.seed);
+    const init = initial();
     engine = new TrainStepEngine(ort, stepSession, spec, {
       params: spec.layout.flatten((e) => init.get(e.name)!.data as Float32Array), rng: Rng.derive(settings.seed, 'shuffle').state,
     });
@@ -166,7 +185,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const evalEvery = Math.max(1, opts.evalEvery ?? Math.floor(settings.epochs / 100));
   // Default: one run per evaluation interval (fewer, longer runs; what CUDA needs), within a bound on the values
   // copied in per run (a long series then splits its epochs). Runs hold whole epochs when K ≥ steps per epoch.
-  const stepCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * settings.window * config.features)));
+  const stepCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * size(exampleDims(model.input)))));
   const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, stepCap));
   const epochsPerRun = Math.max(1, Math.floor(stepsPerRun / stepsPerEpoch));
   opts.onStart?.({ ep, note, settings, trainRows, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: built });
@@ -216,7 +235,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   if (interrupted) await save();
   const trainSeconds = (performance.now() - t0) / 1000;
   const flat = await engine.params();
-  if (!interrupted) writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(forecasterModel(config), spec.layout.tensors(flat), data.normalization)));
+  if (!interrupted) writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(model, spec.layout.tensors(flat), data.normalization), { opset: model.opset }));
   const steps = engine.step - stepsAtStart;
   const metrics: Metrics = {
     train_loss: lastTrainLoss, test_mse: lastTest, epochs: epoch, steps: engine.step, train_seconds: +trainSeconds.toFixed(4),
