@@ -72,11 +72,15 @@ export function importedModel(imported: ImportedGraph, source: string, opts: Imp
 
   const weights = new Set(imported.initializers);
   const byName = new Map([...g.initializers].map(([v, t]) => [v.name, { v, t }]));
-  const candidates = differentiable(g, y);
+  const back = reachBack(g, y);
+  const candidates = new Set([...g.initializers.keys()].filter((v) => back.has(v)));
   const trainable = chooseTrainable([...g.initializers.keys()].filter((v) => weights.has(v.name)), candidates, opts, fail);
   for (const v of trainable) {
     if (v.uses.length > 1) fail(`initializer ${JSON.stringify(v.name)} is used by ${v.uses.length} nodes (${v.uses.map((n) => n.name).join(', ')}); shared weights are not supported: freeze it with --freeze`);
   }
+  const needsRule = onPath(g, trainable, back);
+  const missing = needsRule.find((n) => !gradRule(n.op));
+  if (missing) fail(`node ${JSON.stringify(missing.name)} (${missing.op}) has no gradient rule, and the loss needs it to train ${trainable.filter((v) => reaches(v, missing)).map((v) => JSON.stringify(v.name)).join(', ')}; freeze those with --freeze, or export the model without ${missing.op}`);
   const trained = new Set(trainable);
   const params = new Map(trainable.map((v) => [v.name, byName.get(v.name)!.t]));
   const frozen = new Map([...g.initializers].filter(([v]) => !trained.has(v)).map(([v, t]) => [v.name, t]));
@@ -100,9 +104,9 @@ export function importedModel(imported: ImportedGraph, source: string, opts: Imp
   return { model, params, graph: g };
 }
 
-/** The initializers from which a differentiable path reaches `y`: through float values, and not through the
- *  inputs that only size or shape a result. */
-function differentiable(g: Graph, y: Value): Set<Value> {
+/** The values from which a differentiable path reaches `y`: through float values, and not through the inputs
+ *  that only size or shape a result. */
+function reachBack(g: Graph, y: Value): Set<Value> {
   const reach = new Set<Value>([y]);
   for (let k = g.nodes.length - 1; k >= 0; k--) {
     const n = g.nodes[k]!;
@@ -114,7 +118,34 @@ function differentiable(g: Graph, y: Value): Set<Value> {
     // Values a body reads from outside count as its node's inputs.
     for (const a of Object.values(n.attrs)) if (a.type === 'graph') for (const v of outerReads(a.value)) if (v.dtype === 'float32') reach.add(v);
   }
-  return new Set([...g.initializers.keys()].filter((v) => reach.has(v)));
+  return reach;
+}
+
+/** The nodes between the trained weights and the output: those the backward pass differentiates. */
+function onPath(g: Graph, trainable: Value[], back: Set<Value>): Node[] {
+  const from = new Set<Value>(trainable);
+  const nodes: Node[] = [];
+  for (const n of g.nodes) {
+    const reads = [...n.inputs, ...Object.values(n.attrs).flatMap((a) => (a.type === 'graph' ? outerReads(a.value) : []))];
+    if (!reads.some((v) => v && from.has(v))) continue;
+    n.outputs.forEach((v) => from.add(v));
+    nodes.push(n);
+  }
+  return nodes.filter((n) => n.outputs.some((v) => back.has(v)));
+}
+
+/** Whether node `n` is downstream of value `v`. */
+function reaches(v: Value, n: Node): boolean {
+  const seen = new Set<Value>();
+  const stack = n.inputs.filter((x): x is Value => !!x);
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x === v) return true;
+    if (seen.has(x) || !x.producer) continue;
+    seen.add(x);
+    for (const i of x.producer.inputs) if (i) stack.push(i);
+  }
+  return false;
 }
 
 function outerReads(body: Graph): Value[] {
@@ -142,9 +173,6 @@ function chooseTrainable(weights: Value[], candidates: Set<Value>, opts: ImportO
   const frozen = (opts.freeze ?? []).map((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
   chosen = chosen.filter((v) => !frozen.some((re) => re.test(v.name)));
   if (chosen.length === 0) fail('no weight is left to train (every float initializer is frozen, or the output depends on none)');
-  for (const v of chosen) {
-    for (const n of v.uses) if (!gradRule(n.op)) fail(`node ${JSON.stringify(n.name)} (${n.op}) has no gradient rule, and training ${JSON.stringify(v.name)} needs one; freeze what feeds it with --freeze`);
-  }
   return chosen;
 }
 
