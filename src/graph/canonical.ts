@@ -19,10 +19,14 @@ import { propagate, type DimVector } from './shape-values.ts';
 import type { Value } from './value.ts';
 
 const RECURRENT = new Set(['LSTM', 'GRU', 'RNN']);
+/** The symbol a relaxed batch dim gets. */
+export const BATCH = 'batch';
 /** Ops that keep a zero tensor zero, whatever their other inputs. */
 const ZERO_PRESERVING = new Set(['Expand', 'Slice', 'Reshape', 'Squeeze', 'Unsqueeze', 'Transpose', 'Identity', 'Cast', 'Tile', 'Flatten']);
 
-export function canonicalise(g: Graph, source: string): Graph {
+/** `relaxBatch`: inputs whose first dim is fixed get the symbol 'batch' there instead (the caller checks that the
+ *  outputs follow it: a graph that builds the fixed size in does not). */
+export function canonicalise(g: Graph, source: string, opts: { relaxBatch?: boolean } = {}): Graph {
   const vectors = new Map<Value, DimVector>();
   const zeros = new Set<Value>();
   const known = (v: Value | null): DimVector | null => {
@@ -33,6 +37,7 @@ export function canonicalise(g: Graph, source: string): Graph {
   };
   const label = (n: Node) => `${source}: node ${JSON.stringify(n.name)} (${n.op})`;
 
+  const inputShapes = new Map(opts.relaxBatch ? g.inputs.filter((v) => typeof v.shape?.[0] === 'number').map((v) => [v, [BATCH, ...v.shape!.slice(1)]]) : []);
   const out = rebuild(g, (node, inputs, into, copy) => {
     const o = new Ops(into);
     const view = new Node(node.op, node.name, inputs, node.outputs, node.attrs);
@@ -54,7 +59,7 @@ export function canonicalise(g: Graph, source: string): Graph {
     if (vec) vectors.set(outs[0]!, vec);
     if (makesZero(view, zeros)) zeros.add(outs[0]!);
     return outs;
-  });
+  }, { inputShapes });
   prune(out);
   return out;
 }

@@ -3,6 +3,7 @@
 // canonical graph (src/graph/canonical.ts) into whatever graph is being built; in the train step its LSTM and GRU
 // ops become the unrolled composites our own layers use, so an imported recurrent model trains at the same speed.
 import { gradRule } from '../autodiff/registry.ts';
+import '../autodiff/rules/index.ts';
 import { emitOpset, type ImportedGraph } from '../onnx/load-graph.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 import { canonicalise } from './canonical.ts';
@@ -45,7 +46,9 @@ const NOT_DIFFERENTIABLE: Record<string, number[] | 'all'> = {
 };
 
 export function importedModel(imported: ImportedGraph, source: string, opts: ImportOptions = {}): ImportedModel {
-  const g = canonicalise(imported.graph, source);
+  // A batch fixed by the export is made dynamic; whether the graph follows is checked on the output below.
+  const fixedBatch = imported.graph.inputs.length === 1 ? imported.graph.inputs[0]!.shape?.[0] : undefined;
+  const g = canonicalise(imported.graph, source, { relaxBatch: true });
   const fail = (why: string): never => {
     throw new ModelError(`${source}: ${why}`);
   };
@@ -67,6 +70,9 @@ export function importedModel(imported: ImportedGraph, source: string, opts: Imp
   for (const name of RESERVED) if ([x, y, ...g.initializers.keys()].some((v) => v.name === name)) fail(`the model names a value ${JSON.stringify(name)}, which the training graphs use for their own`);
   const batch = (v: Value) => v.shape?.[0];
   if (typeof batch(x) !== 'string') fail(`input ${JSON.stringify(x.name)} has dims [${x.shape?.join(', ') ?? '?'}]: its first dim must be a dynamic batch (export with a dynamic batch axis)`);
+  if (typeof fixedBatch === 'number' && batch(y) !== batch(x)) {
+    fail(`input ${JSON.stringify(x.name)} fixes the batch at ${fixedBatch} and the graph builds that size in (output ${JSON.stringify(y.name)} comes out [${y.shape?.join(', ') ?? '?'}] for any other batch); re-export it with a dynamic batch (dynamic_axes, or dynamic_shapes with dynamo=True)`);
+  }
   if (batch(y) !== batch(x)) fail(`output ${JSON.stringify(y.name)} has dims [${y.shape?.join(', ') ?? '?'}]: its first dim must be the input's batch`);
   for (const v of [x, y]) if (!v.shape!.slice(1).every((d) => typeof d === 'number')) fail(`${JSON.stringify(v.name)} has dims [${v.shape!.join(', ')}]: every dim after the batch must be fixed`);
 

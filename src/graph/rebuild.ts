@@ -6,7 +6,7 @@
 import { Graph } from './graph.ts';
 import type { Attrs, Node } from './node.ts';
 import { canInfer, inferShapes, refine } from './shape.ts';
-import type { Value } from './value.ts';
+import type { Shape, Value } from './value.ts';
 
 /** Emits `node`'s replacement into `into` and returns the values that stand for its outputs. `inputs` are the
  *  node's inputs as already copied; `copy` copies the node as is, or with other inputs or attributes. */
@@ -15,16 +15,23 @@ export type Copy = (inputs?: (Value | null)[], attrs?: Attrs) => Value[];
 
 const copyAll: Rewrite = (_n, _i, _g, copy) => copy();
 
+export interface RebuildOptions {
+  /** Other dims for the graph's inputs (a fixed batch made a symbol). The source's own dims then say nothing about
+   *  the copy's, and are not used to complete what inference cannot tell. */
+  inputShapes?: ReadonlyMap<Value, Shape>;
+}
+
 /** A new root graph with `src`'s inputs, initializers and outputs under their names, and its nodes as `rewrite`
  *  emits them; the names a pass makes up avoid every name of the source. */
-export function rebuild(src: Graph, rewrite: Rewrite): Graph {
+export function rebuild(src: Graph, rewrite: Rewrite, opts: RebuildOptions = {}): Graph {
   if (src.parent) throw new Error('only a root graph can be rebuilt');
   const dst = new Graph(src.name);
   dst.namer.reserve(allNames(src));
   const env = new Map<Value, Value>();
   for (const [v, t] of src.initializers) env.set(v, dst.initializer(v.name, t));
-  const c = new Copier(rewrite, true);
-  for (const v of src.inputs) env.set(v, dst.input(v.name, v.dtype, v.shape));
+  const reshaped = opts.inputShapes ?? new Map<Value, Shape>();
+  const c = new Copier(rewrite, true, new Map(), reshaped.size === 0);
+  for (const v of src.inputs) env.set(v, dst.input(v.name, v.dtype, reshaped.get(v) ?? v.shape));
   c.nodes(src, dst, env);
   for (const v of src.outputs) dst.output(env.get(v)!, v.name);
   return dst;
@@ -41,6 +48,7 @@ class Copier {
     private readonly rewrite: Rewrite,
     private readonly keepNames: boolean,
     private readonly names: ReadonlyMap<Value, string> = new Map(),
+    private readonly trustSource = true,
   ) {}
 
   nodes(src: Graph, dst: Graph, env: Map<Value, Value>): void {
@@ -64,7 +72,8 @@ class Copier {
       }
     }
     const old = n.outputs.map((v) => ({ dtype: v.dtype, shape: v.shape }));
-    const types = canInfer(n.op) ? inferShapes(n.op, inputs, attrs, old.length).map((t, i) => refine(t, old[i])) : old;
+    const inferred = canInfer(n.op) ? inferShapes(n.op, inputs, attrs, old.length) : null;
+    const types = inferred ? (this.trustSource ? inferred.map((t, i) => refine(t, old[i])) : inferred) : old;
     const names = n.outputs.map((v) => this.names.get(v) ?? (this.keepNames ? v.name : ''));
     return dst.add(n.op, inputs, attrs, { names, types, nodeName: this.keepNames ? n.name : undefined });
   }
