@@ -11,7 +11,7 @@ import { Tensor } from '../onnx/tensor.ts';
 import { constantNodeValue } from './constant-node.ts';
 import { ModelError } from './errors.ts';
 import type { Graph } from './graph.ts';
-import { attr, Node, type Attrs } from './node.ts';
+import { Node, type Attrs } from './node.ts';
 import { Ops } from './ops.ts';
 import { prune } from './prune.ts';
 import { rebuild, type Copy } from './rebuild.ts';
@@ -102,12 +102,10 @@ function dropout(node: Node, inputs: (Value | null)[], where: string): Value[] {
   return [inputs[0]!];
 }
 
-/** LSTM/GRU/RNN: zero initial states become absent, layout 1 becomes layout 0. */
+/** LSTM/GRU/RNN: zero initial states become absent, layout 1 becomes layout 0, and reverse and bidirectional
+ *  layers become forward ones (what the rules and the unrolled composites know) over time-reversed sequences. */
 function recurrent(o: Ops, node: Node, inputs: (Value | null)[], copy: Copy, isZero: (v: Value) => boolean, where: string): Value[] {
   const direction = node.string('direction', 'forward');
-  if (direction !== 'forward') {
-    throw new ModelError(`${where}: direction ${JSON.stringify(direction)}; ingraph trains forward recurrent layers only (bidirectional and reverse ones are not supported yet)`);
-  }
   if (inputs[4]) throw new ModelError(`${where}: sequence_lens (sequences of different lengths in one batch) is not supported`);
   const ins = [...inputs];
   for (const k of node.op === 'LSTM' ? [5, 6] : [5]) {
@@ -119,13 +117,34 @@ function recurrent(o: Ops, node: Node, inputs: (Value | null)[], copy: Copy, isZ
     }
   }
   while (ins.length > 0 && ins[ins.length - 1] === null) ins.pop();
-  if (node.int('layout', 0) === 0) return copy(ins);
+  const batchFirst = node.int('layout', 0) === 1;
+  if (!batchFirst && direction === 'forward') return copy(ins);
   // Batch first: [B, T, F] in, Y [B, T, D, H] and states [B, D, H] out; the same op in layout 0 between Transposes.
-  const swap = (v: Value | null) => (v ? o.transpose(v, [1, 0, 2]) : null);
+  const swap = (v: Value | null | undefined) => (v ? (batchFirst ? o.transpose(v, [1, 0, 2]) : v) : null);
+  const timeMajor = [swap(ins[0]), ...ins.slice(1, 5), ...ins.slice(5, 7).map(swap), ...ins.slice(7)];
   const attrs: Attrs = { ...node.attrs };
   delete attrs.layout;
-  const timeMajor = o.g.add(node.op, [swap(ins[0]!), ...ins.slice(1, 5), ...ins.slice(5, 7).map(swap), ...ins.slice(7)], attrs, { count: node.outputs.length, nodeName: node.name });
-  return timeMajor.map((v, k) => o.g.add('Transpose', [v], { perm: attr.ints(k === 0 ? [2, 0, 1, 3] : [1, 0, 2]) }, { names: [node.outputs[k]!.name] })[0]!);
+  delete attrs.direction;
+  const count = node.outputs.length;
+  const run = (xs: (Value | null)[]) => o.g.add(node.op, xs, attrs, { count });
+  let outs: Value[];
+  if (direction === 'forward') outs = run(timeMajor);
+  else if (direction === 'reverse') {
+    const r = run([reverseTime(o, timeMajor[0]!), ...timeMajor.slice(1)]);
+    outs = [reverseTime(o, r[0]!), ...r.slice(1)];
+  } else if (direction === 'bidirectional') {
+    // Every per-direction input ([2, …]: weights, biases, states, peepholes) splits in two along its first axis.
+    const halves = timeMajor.map((v, k) => (v && k > 0 && k !== 4 ? o.split(v, 0, [1, 1]) : [v, v]));
+    const fwd = run(halves.map((h) => h[0]!));
+    const bwd = run(halves.map((h, k) => (k === 0 ? reverseTime(o, timeMajor[0]!) : h[1]!)));
+    outs = [o.concat([fwd[0]!, reverseTime(o, bwd[0]!)], 1), ...fwd.slice(1).map((v, k) => o.concat([v, bwd[k + 1]!], 0))];
+  } else throw new ModelError(`${where}: direction ${JSON.stringify(direction)} is not one ONNX defines`);
+  return batchFirst ? outs.map((v, k) => o.transpose(v, k === 0 ? [2, 0, 1, 3] : [1, 0, 2])) : outs;
+}
+
+/** A time-major sequence [T, …] in reverse order: Slice with step -1 from the last step through the first. */
+function reverseTime(o: Ops, v: Value): Value {
+  return o.g.add('Slice', [v, o.ints([-1]), o.g.constant(Tensor.int64([1], [-(2n ** 63n)])), o.ints([0]), o.ints([-1])], {})[0]!;
 }
 
 /** Whether `v` is computed, at run time, from a graph input (not only from constants). */
