@@ -2,10 +2,10 @@
 // the parameters, walk them in reverse order, sum the gradients of values used more than once, and ask the table
 // for each node's rule. Gradient nodes are appended to the same graph.
 import type { Composite, Graph } from '../graph/graph.ts';
-import type { DType } from '../onnx/dtype.ts';
 import type { Node } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
+import { isFloat } from '../onnx/dtype.ts';
 import { DEFAULT_GRAD_OPTIONS, gradRule, type GradOptions } from './registry.ts';
 import './rules/index.ts';
 
@@ -13,8 +13,6 @@ export interface GradientsOptions extends Partial<GradOptions> {
   /** The loss's incoming gradient (default: 1). */
   seed?: Value;
 }
-
-const FLOAT_TYPES = new Set<DType>(['float32', 'float64']);
 
 /** The nodes from `n` to the loss, shortened in the middle when long: "a (Exp) → b (Mul) → … → loss". */
 function pathToLoss(n: Node, GO: (Value | null)[], towardLoss: ReadonlyMap<Value, Node>, loss: Value): string {
@@ -52,7 +50,7 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: Gr
   // boolean values carry no gradient (shapes, indices, masks), so the forward reach stops at them.
   const fromParams = new Set<Value>(wrt);
   for (const n of units) {
-    if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => FLOAT_TYPES.has(v.dtype) && fromParams.add(v));
+    if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => isFloat(v.dtype) && fromParams.add(v));
   }
   const toLoss = new Set<Value>([loss]);
   // For each value on the way to the loss, the unit that took it there: the path an error message shows.

@@ -37,9 +37,11 @@ export function previousStates(o: Ops, Ys: Value, h0: Value | null): Value {
   return h0 ? o.concat([h0, before], 0) : o.g.add('Pad', [before, o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
 }
 
-/** Σ over every step and row of aᵀ·b: [T,B,P] and [T,B,Q] give [P,Q] in one product. */
+/** Σ over every step and row of aᵀ·b: [T,B,P] and [T,B,Q] give [P,Q] in one product. Flatten needs no dims, which an
+ *  imported graph may not know (initial_h computed at run time). */
 export function sumOuter(o: Ops, a: Value, b: Value): Value {
-  return o.gemm(o.reshape(a, [-1, a.shape![2] as number]), o.reshape(b, [-1, b.shape![2] as number]), null, { transA: true });
+  const rows = (v: Value) => o.g.add('Flatten', [v], { axis: attr.int(2) })[0]!;
+  return o.gemm(rows(a), rows(b), null, { transA: true });
 }
 
 /** One step of a reverse recurrence, written once for both forms: in a Scan body the values are [B,*], unrolled

@@ -161,6 +161,7 @@ const rules: Record<string, Rule> = {
     const axis = norm(int(attrs, 'axis', 1), x.rank);
     return [{ dtype: x.dtype, shape: [quotient(x.shape.slice(0, axis)), quotient(x.shape.slice(axis))] }];
   },
+  // The value as a tensor, or as one of the attribute forms exporters also write (value_float, value_ints, …).
   Constant: (_inp, attrs) => {
     const t = constantNodeValue(attrs);
     return [{ dtype: t.dtype, shape: t.dims }];
@@ -215,17 +216,18 @@ const rules: Record<string, Rule> = {
     for (let i = 0; i < rank; i++) shape.push(add.has(i) ? 1 : x.shape[j++]!);
     return [{ dtype: x.dtype, shape }];
   },
+  // The inputs share every dim but the axis: one input of known shape gives them all (an imported graph may know
+  // only some, e.g. an initial state computed at run time beside known steps).
   Concat: (inp, attrs) => {
     const x = first(inp);
-    if (inp.some((v) => !v!.shape)) return [{ dtype: x.dtype, shape: null }];
-    const axis = norm(int(attrs, 'axis', 0), x.rank);
-    const shape = [...x.shape!];
-    let total: Dim = 0;
-    for (const v of inp) {
-      const d = v!.shape![axis]!;
-      total = typeof total === 'number' && typeof d === 'number' ? total + d : null;
-    }
-    shape[axis] = total;
+    const shapes = inp.map((v) => v!.shape);
+    const rank = shapes.find((sh) => sh)?.length;
+    if (rank === undefined) return [{ dtype: x.dtype, shape: null }];
+    const axis = norm(int(attrs, 'axis', 0), rank);
+    const shape = Array.from({ length: rank }, (_, i): Dim => {
+      if (i !== axis) return shapes.map((sh) => sh?.[i] ?? null).find((d) => d !== null) ?? null;
+      return shapes.reduce<Dim>((total, sh) => (typeof total === 'number' && typeof sh?.[i] === 'number' ? total + (sh[i] as number) : null), 0);
+    });
     return [{ dtype: x.dtype, shape }];
   },
   Split: (inp, attrs, count) => {
@@ -264,9 +266,12 @@ const rules: Record<string, Rule> = {
     return [{ dtype: x.dtype, shape: x.shape.map((d, i) => (typeof d === 'number' ? d + pads[i]! + pads[r + i]! : null)) }];
   },
   Size: () => [{ dtype: 'int64', shape: [] }],
+  // A target computed at run time still has a known length: the rank, and x's dims other than 1, are known.
   Expand: (inp) => {
-    const target = constInts(inp[1]);
-    return [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, target ?? shapeFrom(inp[1])) }];
+    const x = first(inp);
+    const n = inp[1]!.shape?.[0];
+    const target = constInts(inp[1]) ?? shapeFrom(inp[1]) ?? (typeof n === 'number' ? new Array<Dim>(n).fill(null) : null);
+    return [{ dtype: x.dtype, shape: broadcast(x.shape, target) }];
   },
   ConstantOfShape: (inp, attrs) => {
     const dims = constInts(inp[0]);

@@ -62,6 +62,7 @@ const forms: { name: string; h0: boolean; layer: 'op' | 'unrolled'; recurrence: 
   { name: 'GRU op, unrolled backward, with an initial state', h0: true, layer: 'op', recurrence: 'unrolled' },
   { name: 'GRU op, Scan backward, with an initial state', h0: true, layer: 'op', recurrence: 'scan' },
   { name: 'gruUnrolled composite', h0: false, layer: 'unrolled', recurrence: 'auto' },
+  { name: 'gruUnrolled composite with an initial state', h0: true, layer: 'unrolled', recurrence: 'auto' },
 ];
 
 // One Python run for every form (importing torch takes seconds).
@@ -79,7 +80,7 @@ forms.forEach((form, k) => {
     const h0 = form.h0 ? g.input('h0', 'float32', [1, B, H]) : null;
     const p = { W, R, B: Bv };
     let Y: Value, Yh: Value;
-    if (form.layer === 'unrolled') ({ Y, Yh } = gruUnrolled(o, x, p, H));
+    if (form.layer === 'unrolled') ({ Y, Yh } = gruUnrolled(o, x, p, H, h0 ? { initialH: h0 } : {}));
     else if (h0) [Y, Yh] = g.add('GRU', [x, W, R, Bv, null, h0], { hidden_size: attr.int(H), linear_before_reset: attr.int(1) }, { count: 2 }) as [Value, Value];
     else ({ Y, Yh } = gru(o, x, p, H));
     const term = (v: Value, dims: number[], w: number[]) => o.reduceSum(o.mul(v, g.constant(Tensor.float(dims, w))), [0, 1, 2]);

@@ -59,6 +59,13 @@ for (const [op, f] of Object.entries(binaryOps)) {
   });
 }
 
+const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + (i % 7) / 5);
+define('Pow', 'Pow [3,4] by the constant 3 (tanh-Gelu as exported)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.scalar(3)) });
+define('Pow', 'Pow [3,4] by an int64 constant 2', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.g.constant(Tensor.int64([], [2]))) });
+define('Pow', 'Pow of positive [3,4] by exponents [4] (both differentiated)', {
+  inputs: [input('x', [3, 4], { data: positive(12) }), input('p', [4], { data: [0.5, 1.5, -1, 2.5] })],
+  build: (o, [x, p]) => o.pow(x!, p!),
+});
 define('Neg', 'Neg [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.neg(x!) });
 define('Abs', 'Abs [2,3] (inputs away from 0)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.abs(x!) });
 define('Identity', 'Identity [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.identity(x!) });
@@ -94,6 +101,14 @@ define('Gemm', 'Gemm bias [M,N], alpha 1', {
 define('Gemm', 'Gemm bias [1] broadcast, beta 0.5', {
   inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [1])],
   build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { beta: 0.5 }),
+});
+define('Gemm', 'Gemm transA, bias [M,1] broadcast over columns, beta 2', {
+  inputs: [input('A', [4, 3]), input('B', [4, 2]), input('C', [3, 1])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { transA: true, beta: 2 }),
+});
+define('Gemm', 'Gemm with a scalar bias', {
+  inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!),
 });
 define('Gemm', 'Gemm without bias, symbolic batch rows', {
   inputs: [input('A', [3, 4], { shape: ['batch', 4] }), input('B', [2, 4])],
@@ -205,10 +220,14 @@ define('Gather', 'Gather [5,3] with negative indices [-1,0,-1]', {
   build: (o, [x]) => o.gather(x!, idx(o, [3], [-1, 0, -1])),
 });
 
-define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :])', {
+define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :]: a Pad)', {
   inputs: [input('x', [2, 5, 3])],
   build: (o, [x]) => o.gather(x!, idx(o, [], [-1]), 1),
-});
+}, { has: ['Pad'], lacks: ['ScatterND'] });
+define('Gather', 'Gather [6,2] with consecutive indices [2,3,4] (a contiguous block: a Pad)', {
+  inputs: [input('x', [6, 2])],
+  build: (o, [x]) => o.gather(x!, idx(o, [3], [2, 3, 4])),
+}, { has: ['Pad'], lacks: ['ScatterND'] });
 define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)', {
   inputs: [input('x', [2, 5, 3], { shape: ['batch', 5, 3] })],
   build: (o, [x]) => o.gather(x!, idx(o, [], [3]), 1),
@@ -216,7 +235,7 @@ define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)
 define('Gather', 'Gather [2,3,4] axis -1 with repeated 2-D indices', {
   inputs: [input('x', [2, 3, 4])],
   build: (o, [x]) => o.gather(x!, idx(o, [2, 3], [0, 3, 3, -1, 1, 0]), -1),
-});
+}, { has: ['ScatterND'] });
 define('Gather', 'Gather [3,4] axis 1 with indices computed in the graph (Range, negative)', {
   inputs: [input('x', [3, 4])],
   build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [-2]), idx(o, [], [2]), idx(o, [], [1])], {})[0]!, 1),
@@ -284,6 +303,11 @@ define('Dropout', 'Dropout [3,4] with ratio 0.3, training_mode a constant false,
 define('Constant', 'x · Constant', {
   inputs: [input('x', [2, 3])],
   build: (o, [x]) => o.mul(x!, o.g.add('Constant', [], { value: { type: 'tensor', value: Tensor.float([3], [0.5, -2, 1.5]) } })[0]!),
+});
+define('Constant', 'x · Constant(value_floats) + Constant(value_float)', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.add(o.mul(x!, o.g.add('Constant', [], { value_floats: attr.floats([0.5, -2, 1.5]) })[0]!),
+    o.g.add('Constant', [], { value_float: attr.float(0.25) })[0]!),
 });
 define('ConstantOfShape', 'x + ConstantOfShape(Shape(x), 1.5)', {
   inputs: [input('x', [2, 3], { shape: ['batch', 3] })],
@@ -487,6 +511,20 @@ for (const op of ['GRU', 'RNN'] as const) {
     define(op, `${op}${form} window 70 in auto mode (past the unroll limit: Scan)`, recurrentCase(op, { T: 70, use: 'Y_h', lbr, seed: recSeed += 10 }), { has: ['Scan'] });
   }
 }
+// As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] with B read from
+// X at run time (legacy), so that its shape is unknown when the graph is built.
+for (const [op, recurrence] of [['GRU', 'unrolled'], ['GRU', 'scan'], ['RNN', 'unrolled'], ['RNN', 'scan']] as const) {
+  define(op, `${op} as exported, ${recurrence}: one output Y, initial_h = Expand(zeros, [1, Shape(X)[1], H])`, {
+    ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, recurrence, seed: 900 }),
+    build: (o, [X, W, R, Bv]) => {
+      const dims = o.concat([o.ints([1]), o.gather(o.shape(X!), o.ints([1])), o.ints([H])], 0);
+      const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), dims);
+      assert.deepEqual(h0.shape, [null, null, H], 'the case needs an initial_h whose batch is not known when built');
+      const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : { activations: attr.strings(['Tanh']) }) };
+      return o.g.add(op, [X!, W!, R!, Bv!, null, h0], attrs, { count: 1 })[0]!;
+    },
+  });
+}
 // The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept.
 for (const linearBeforeReset of [false, true]) {
   for (const T of [1, 3, 12]) {
@@ -498,6 +536,13 @@ for (const linearBeforeReset of [false, true]) {
       },
     }, { lacks: ['GRU', 'Scan'] });
   }
+  define('GRU', `composite GRU, linear_before_reset ${+linearBeforeReset}, with initial_h (differentiated too)`, {
+    ...recurrentCase('GRU', { T: 4, use: 'both', h0: true, seed: 760 + (linearBeforeReset ? 50 : 0) }),
+    build: (o, [X, W, R, Bv, h0]) => {
+      const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset, initialH: h0! });
+      return [Y, Yh];
+    },
+  }, { lacks: ['GRU', 'Scan'] });
   define('GRU', `stacked composite GRU, 2 layers, linear_before_reset ${+linearBeforeReset}, last step of the top layer`, {
     inputs: ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'].map((n, k) => {
       const dims = [[B, 5, F], [1, 3 * H, F], [1, 3 * H, H], [1, 6 * H], [1, 3 * H, H], [1, 3 * H, H], [1, 6 * H]][k]!;

@@ -17,35 +17,38 @@ test('gruParamShapes: W [1,3H,F], R [1,3H,H], B [1,6H]', () => {
   assert.deepEqual(gruParamShapes(F, H), { W: [1, 3 * H, F], R: [1, 3 * H, H], B: [1, 6 * H] });
 });
 
-for (const linearBeforeReset of [true, false]) {
-  test(`GRU op and gruUnrolled agree in onnxruntime-node, and with the float64 reference (linear_before_reset ${+linearBeforeReset})`, async () => {
+for (const { linearBeforeReset, withH0 } of [true, false].flatMap((withH0) => [true, false].map((linearBeforeReset) => ({ linearBeforeReset, withH0 })))) {
+  test(`GRU op and gruUnrolled agree in onnxruntime-node, and with the float64 reference (linear_before_reset ${+linearBeforeReset}${withH0 ? ', initial_h' : ''})`, async () => {
     const g = new Graph('gru_forward');
     const o = new Ops(g);
     const shapes = gruParamShapes(F, H);
     const x = g.input('x', 'float32', [T, 'batch', F]);
     const p = { W: g.input('W', 'float32', shapes.W), R: g.input('R', 'float32', shapes.R), B: g.input('B', 'float32', shapes.B) };
-    const op = gru(o, x, p, H, { linearBeforeReset });
-    const un = gruUnrolled(o, x, p, H, { linearBeforeReset });
+    const initialH = withH0 ? g.input('h0', 'float32', [1, 'batch', H]) : undefined;
+    const op = gru(o, x, p, H, { linearBeforeReset, initialH });
+    const un = gruUnrolled(o, x, p, H, { linearBeforeReset, initialH });
     assert.deepEqual(op.Y.shape, [T, 1, 'batch', H]);
     assert.deepEqual(un.Y.shape, [T, 1, 'batch', H]);
     assert.ok(g.composites.some((c) => c.node.op === 'GRU'), 'gruUnrolled declares a GRU composite');
     for (const [k, v] of Object.entries({ Y_op: op.Y, Yh_op: op.Yh, Y_un: un.Y, Yh_un: un.Yh })) g.output(v, k);
 
-    const rng = Rng.derive(linearBeforeReset ? 1 : 2, 'gru-forward');
+    const rng = Rng.derive((linearBeforeReset ? 1 : 2) + (withH0 ? 2 : 0), 'gru-forward');
     const data = (n: number, bound: number) => Float32Array.from({ length: n }, () => rng.uniform(-bound, bound));
     const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
     const feeds = {
       x: data(T * B * F, 2),
       W: data(size(shapes.W), 0.8), R: data(size(shapes.R), 0.8), B: data(size(shapes.B), 0.8),
+      ...(withH0 ? { h0: data(B * H, 1) } : {}),
     };
-    const dims = { x: [T, B, F], W: shapes.W, R: shapes.R, B: shapes.B };
-    const r = await runOrt(serializeModel(g), Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v, dims[k as keyof typeof dims])])));
-    const ref = gruForward(arr(dims.x, feeds.x), arr(shapes.W, feeds.W), arr(shapes.R, feeds.R), arr(shapes.B, feeds.B), null, linearBeforeReset);
+    const dims: Record<string, number[]> = { x: [T, B, F], W: shapes.W, R: shapes.R, B: shapes.B, h0: [1, B, H] };
+    const r = await runOrt(serializeModel(g), Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v, dims[k]!)])));
+    const ref = gruForward(arr(dims.x!, feeds.x), arr(shapes.W, feeds.W), arr(shapes.R, feeds.R), arr(shapes.B, feeds.B),
+      feeds.h0 ? arr([1, B, H], feeds.h0) : null, linearBeforeReset);
     const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     const opVsUnrolled = Math.max(maxDiff(r.Y_op!.data as Float32Array, r.Y_un!.data as Float32Array), maxDiff(r.Yh_op!.data as Float32Array, r.Yh_un!.data as Float32Array));
     const opVsRef = maxDiff(r.Y_op!.data as Float32Array, ref.Y.data);
     const unVsRef = maxDiff(r.Y_un!.data as Float32Array, ref.Y.data);
-    console.log(`# GRU forward, linear_before_reset ${+linearBeforeReset}: max |op - unrolled| ${opVsUnrolled.toExponential(2)}, ` +
+    console.log(`# GRU forward, linear_before_reset ${+linearBeforeReset}${withH0 ? ', initial_h' : ''}: max |op - unrolled| ${opVsUnrolled.toExponential(2)}, ` +
       `|op - float64| ${opVsRef.toExponential(2)}, |unrolled - float64| ${unVsRef.toExponential(2)}`);
     // float32 over 9 steps of values in (-1, 1): a few units in the last place.
     assert.ok(opVsUnrolled <= 1e-6, `op and unrolled differ by ${opVsUnrolled}`);

@@ -123,6 +123,14 @@ add('Pad with constant pads', { op: 'Pad', inputs: [x(2, 3), ints([1, 0, 0, 2])]
 add('Pad of a symbolic dim is unknown', { op: 'Pad', inputs: [x('batch', 3), ints([0, 1, 0, 1])], expect: [[null, 5]] });
 add('Expand to constant dims', { op: 'Expand', inputs: [x(3, 1), ints([2, 3, 4])], expect: [[2, 3, 4]] });
 add('Expand to Shape(y)', { op: 'Expand', inputs: [x('batch', 1), { from: (o, [y]) => o.shape(y!) }], aux: [['batch', 4]], expect: [['batch', 4]] });
+add('Expand to a computed shape: the rank and x\'s dims other than 1 are known', {
+  op: 'Expand', inputs: [x(1, 1, 3), { from: (o, [y]) => o.concat([o.ints([1]), o.gather(o.shape(y!), o.ints([0])), o.ints([3])], 0) }],
+  aux: [['batch', 2]], expect: [[null, null, 3]],
+});
+add('Concat of an input of partly known shape with a known one: each dim from whichever input knows it', {
+  op: 'Concat', inputs: [{ from: (o, [y]) => o.expand(o.floats([1, 1, 2], [0, 0]), o.concat([o.ints([1]), o.gather(o.shape(y!), o.ints([0])), o.ints([2])], 0)) }, x(4, 'batch', 2)],
+  aux: [['batch', 2]], attrs: { axis: attr.int(0) }, expect: [[null, 'batch', 2]],
+});
 add('ConstantOfShape of constant dims', { op: 'ConstantOfShape', inputs: [ints([2, 3])], expect: [[2, 3]] });
 add('ConstantOfShape takes the type of its value', {
   op: 'ConstantOfShape', inputs: [ints([2])], attrs: { value: { type: 'tensor', value: Tensor.int64([1], [7]) } }, expect: [[2]], dtype: 'int64',
@@ -141,6 +149,8 @@ add('Split num_outputs 3 of 7: 3, 3, 1', { op: 'Split', inputs: [x('batch', 7)],
 add('Split num_outputs 2 of 6 on axis -1', { op: 'Split', inputs: [x(2, 6)], attrs: { axis: attr.int(-1), num_outputs: attr.int(2) }, expect: [[2, 3], [2, 3]] });
 add('Squeeze without axes drops every unit axis', { op: 'Squeeze', inputs: [x(1, 3, 1, 2)], expect: [[3, 2]] });
 add('Constant takes its tensor\'s type and dims', { op: 'Constant', inputs: [], attrs: { value: { type: 'tensor', value: Tensor.int64([2, 2], [1, 2, 3, 4]) } }, expect: [[2, 2]], dtype: 'int64' });
+add('Constant value_ints', { op: 'Constant', inputs: [], attrs: { value_ints: attr.ints([3, 1, 2]) }, expect: [[3]], dtype: 'int64' });
+add('Constant value_float is a float scalar', { op: 'Constant', inputs: [], attrs: { value_float: attr.float(0.5) }, expect: [[]], dtype: 'float32' });
 add('Range with constant bounds', { op: 'Range', inputs: [{ value: Tensor.int64([], [1]) }, { value: Tensor.int64([], [8]) }, { value: Tensor.int64([], [3]) }], expect: [[3]], dtype: 'int64' });
 add('Range with a computed limit has an unknown length', {
   op: 'Range', inputs: [{ value: Tensor.int64([], [0]) }, { from: (o, [y]) => o.squeeze(o.shape(y!, 0), [0]) }, { value: Tensor.int64([], [1]) }],
@@ -189,7 +199,6 @@ add('Conv 2-D, groups, SAME_UPPER', {
 add('Dropout: output and mask', { op: 'Dropout', inputs: [x('batch', 3)], count: 2, expect: [['batch', 3], ['batch', 3]] });
 for (const op of ['LeakyRelu', 'Elu', 'Softplus', 'Erf', 'Softmax']) add(`${op} keeps the shape`, { op, inputs: [x('batch', 3)], expect: [['batch', 3]] });
 add('Constant of a tensor', { op: 'Constant', inputs: [], attrs: { value: { type: 'tensor', value: Tensor.float([2, 3], [1, 2, 3, 4, 5, 6]) } }, expect: [[2, 3]] });
-add('Constant of ints', { op: 'Constant', inputs: [], attrs: { value_ints: attr.ints([1, 2]) }, expect: [[2]], dtype: 'int64' });
 add('Range of constants', {
   op: 'Range', inputs: [{ value: Tensor.int64([], [1]) }, { value: Tensor.int64([], [10]) }, { value: Tensor.int64([], [3]) }], expect: [[3]], dtype: 'int64',
 });

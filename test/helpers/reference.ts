@@ -486,6 +486,7 @@ const kernels: Record<string, Kernel> = {
   Div: binary((a, b) => a / b),
   Less: binary((a, b) => (a < b ? 1 : 0)),
   Greater: binary((a, b) => (a > b ? 1 : 0)),
+  Pow: binary((a, b) => a ** b),
   Neg: unary((v) => -v),
   Abs: unary(Math.abs),
   Sign: unary(Math.sign),
@@ -563,9 +564,11 @@ const kernels: Record<string, Kernel> = {
   },
   Dropout: (_, [x]) => [x!],
   Constant: (n) => {
-    const a = n.attrs.value;
-    if (a?.type !== 'tensor') throw new Error('reference Constant: only the tensor-valued form');
-    return [fromTensor(a.value)];
+    const a = n.attrs.value ?? n.attrs.value_float ?? n.attrs.value_floats ?? n.attrs.value_int ?? n.attrs.value_ints;
+    if (a?.type === 'tensor') return [fromTensor(a.value)];
+    if (a?.type === 'float' || a?.type === 'int') return [arr([], [a.value])];
+    if (a?.type === 'floats' || a?.type === 'ints') return [arr([a.value.length], a.value)];
+    throw new Error('reference Constant: unknown form');
   },
   ConstantOfShape: (n, [shape]) => {
     const a = n.attrs.value;

@@ -47,3 +47,14 @@ defineGrad('Where', ({ o, I, GO, needs }) => {
     needs(2) ? unbroadcast(o, o.where(I(0), zero, GO(0)!), I(2)) : null,
   ];
 });
+
+// Pow(x, p) (exporters' x³ in tanh-Gelu, x² in norms): d/dx = p·x^(p-1) (not p·y/x, which fails at x = 0);
+// d/dp = y·ln x, defined for x > 0. An integer exponent is cast to x's type for the product.
+defineGrad('Pow', ({ o, I, O, GO, needs }) => {
+  const x = I(0), g = GO(0)!;
+  const p = I(1).dtype === x.dtype ? I(1) : o.cast(I(1), x.dtype);
+  return [
+    needs(0) ? unbroadcast(o, o.mul(g, o.mul(p, o.pow(x, o.sub(p, o.scalar(1))))), x) : null,
+    needs(1) ? unbroadcast(o, o.mul(g, o.mul(O(0), o.g.add('Log', [x], {})[0]!)), I(1)) : null,
+  ];
+});

@@ -87,11 +87,28 @@ function scatterAdd(o: Ops, grad: Value, indices: Value, axis: number, rank: num
   return moved(permX.map((_, i) => permX.indexOf(i)), out);
 }
 
+/** GO put back at rows [start, start + count) of an axis of size d, zeros elsewhere: the gradient of a contiguous read. */
+function padAlong(o: Ops, g: Value, axis: number, start: number, count: number, d: number): Value {
+  const r = g.rank;
+  const pads = new Array<number>(2 * r).fill(0);
+  pads[axis] = start;
+  pads[r + axis] = d - start - count;
+  return pads.some((p) => p !== 0) ? o.g.add('Pad', [g, o.ints(pads)], { mode: attr.string('constant') })[0]! : g;
+}
+
+// A constant scalar index or a run of consecutive ones (x[:, -1, :] as exporters write it) reads a contiguous block:
+// its gradient is a Pad. Any other indices are scattered back.
 defineGrad('Gather', ({ o, node, I, GO, needs }) => {
-  const x = I(0);
+  if (!needs(0)) return [null, null];
+  const x = I(0), idx = I(1);
   const axis = norm(node.int('axis', 0), x.rank);
-  const size = x.shape?.[axis];
-  return [needs(0) ? scatterAdd(o, GO(0)!, I(1), axis, x.rank, o.dimsOf(x), typeof size === 'number' ? size : null) : null, null];
+  const d = x.shape?.[axis];
+  const size = typeof d === 'number' ? d : null;
+  const known = constInts(idx)?.map((i) => (size !== null && i < 0 ? i + size : i));
+  if (size !== null && known?.length && idx.rank <= 1 && known.every((i, k) => i === known[0]! + k && i >= 0 && i < size)) {
+    return [padAlong(o, idx.rank === 0 ? o.unsqueeze(GO(0)!, [axis]) : GO(0)!, axis, known[0]!, known.length, size), null];
+  }
+  return [scatterAdd(o, GO(0)!, idx, axis, x.rank, o.dimsOf(x), size), null];
 });
 
 /** Slice: along unit-step axes GO is padded back with zeros (one Pad for all of them); along strided or reversed

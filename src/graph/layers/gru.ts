@@ -15,6 +15,8 @@ export interface GruParams {
 export interface GruOptions {
   /** Default true: PyTorch's form, so its weights load unchanged (gates reordered r,z,n → z,r,h). */
   linearBeforeReset?: boolean;
+  /** initial_h [1,B,H] (default zeros): the op's sixth input. */
+  initialH?: Value;
 }
 
 /** What the unrolled forward pass keeps for the GRU rule, all [T,B,H]: the hidden states and the gates. */
@@ -28,6 +30,8 @@ const attrsOf = (hidden: number, opts: GruOptions) => ({
   hidden_size: attr.int(hidden),
   linear_before_reset: attr.int(opts.linearBeforeReset === false ? 0 : 1),
 });
+
+const inputsOf = (xTime: Value, p: GruParams, opts: GruOptions) => [xTime, p.W, p.R, p.B, ...(opts.initialH ? [null, opts.initialH] : [])];
 
 /** The same layer unrolled into standard ops (fixed window), declared as a composite GRU whose gates the GRU rule
  *  reuses: the input products of all steps in one MatMul, one recurrent MatMul a step. */
@@ -48,14 +52,14 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
   const hs: Value[] = [], zs: Value[] = [], rs: Value[] = [], hcs: Value[] = [];
   for (let t = 0; t < T; t++) {
     const [xzr, xh] = o.split(pres[t]!, 2, [2 * H, H]);
-    const hPrev = hs[t - 1];
+    const hPrev = t === 0 ? opts.initialH : hs[t - 1];
     // With linear_before_reset, one product h·Rᵀ serves both the gates and the candidate.
     const hp = hPrev && lbr ? o.split(o.matmul(hPrev, RmT), 2, [2 * H, H]) : null;
     const zr = o.sigmoid(hPrev ? o.add(xzr!, hp ? hp[0]! : o.matmul(hPrev, RzrT!)) : xzr!);
     const [z, r] = o.split(zr, 2, [H, H]);
     const inner = lbr ? o.mul(r!, hp ? o.add(hp[1]!, rbh!) : rbh!) : hPrev ? o.matmul(o.mul(r!, hPrev), RhT!) : null;
     const hc = o.tanh(inner ? o.add(xh!, inner) : xh!);
-    // h = (1 - z)·hc + z·h_prev = hc + z·(h_prev - hc); h_prev = 0 at the first step.
+    // h = (1 - z)·hc + z·h_prev = hc + z·(h_prev - hc); h_prev = 0 at the first step unless initial_h is given.
     hs.push(hPrev ? o.add(hc, o.mul(z!, o.sub(hPrev, hc))) : o.sub(hc, o.mul(z!, hc)));
     zs.push(z!), rs.push(r!), hcs.push(hc);
   }
@@ -64,12 +68,12 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
   const Y = o.unsqueeze(Ys, [1]);
   const Yh = hs[T - 1]!;
   const saved: GruSaved = { Ys, Z: cat(zs), Rg: cat(rs), Hc: cat(hcs) };
-  o.g.composite('GRU', from, [xTime, p.W, p.R, p.B], [Y, Yh], attrsOf(H, opts), saved);
+  o.g.composite('GRU', from, inputsOf(xTime, p, opts), [Y, Yh], attrsOf(H, opts), saved);
   return { Y, Yh };
 }
 
 /** Runs one GRU layer over a time-major sequence; returns all hidden states Y [T,1,B,H] and the last Y_h [1,B,H]. */
 export function gru(o: Ops, xTime: Value, p: GruParams, hidden: number, opts: GruOptions = {}): { Y: Value; Yh: Value } {
-  const [Y, Yh] = o.g.add('GRU', [xTime, p.W, p.R, p.B], attrsOf(hidden, opts), { count: 2 });
+  const [Y, Yh] = o.g.add('GRU', inputsOf(xTime, p, opts), attrsOf(hidden, opts), { count: 2 });
   return { Y: Y!, Yh: Yh! };
 }
