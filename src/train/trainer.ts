@@ -19,7 +19,7 @@ import { dataFingerprint, loadSeries, prepareDataset, type DataSource } from './
 import { TrainError } from './errors.ts';
 import { testMse } from './evaluate.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
-import { createSession, resolveEp, type EpName } from './providers.ts';
+import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
 import { appendLog, truncateLog } from './train-log.ts';
 
@@ -28,7 +28,7 @@ export interface TrainOptions extends Partial<TrainSettings> {
   preset?: PresetName;
   ep?: EpName;
   device?: number;
-  threads?: number;
+  threads?: Threads;
   data?: DataSource | null;
   /** Optimizer steps per session run (the in-graph loop's length); default: one epoch per run. */
   stepsPerRun?: number;
@@ -132,7 +132,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
 
   const { manifest, built } = ensureArtifacts(opts.out, config, settings, data, !!resumed, opts.lstmForward);
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
-  const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
+  const sessionOpts = { ep, deviceId: opts.device, threads: resolveThreads(opts.threads, { batch: settings.batchSize, hidden: config.hidden, features: config.features }) };
   const [stepSession, evalSession] = await Promise.all([
     createSession(join(opts.out, FILES.trainStep), sessionOpts),
     createSession(join(opts.out, FILES.eval), sessionOpts),
