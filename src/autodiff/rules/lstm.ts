@@ -183,7 +183,7 @@ defineGrad('LSTM', (c) => {
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
   // Σ_t dG_tᵀ·x_t and Σ_t dG_tᵀ·h_{t-1}.
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  const dG2 = rows(o, dG);
+  const dG2 = c.needs(1) || c.needs(2) || (Bias && c.needs(3)) ? rows(o, dG) : dG;
   if (c.needs(1)) dW = o.reshape(o.gemm(dG2, rows(o, r.X), null, { transA: true }), [1, 4 * H, F]);
   if (c.needs(2)) dR = o.reshape(o.gemm(dG2, rows(o, r.Hprev), null, { transA: true }), [1, 4 * H, H]);
   if (Bias && c.needs(3)) {
