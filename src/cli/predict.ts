@@ -3,18 +3,19 @@ import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../node/files.ts';
 import { loadSeries } from '../train/dataset.ts';
 import { predictSeries, type Predictions } from '../train/predict.ts';
-import { column, intAtLeast } from './validate.ts';
+import { csvOptions, dataSource, type CsvArgs } from './csv-options.ts';
+import { intAtLeast } from './validate.ts';
 
-interface Args { model: string; data?: string; column?: string; window?: number; ep: 'cpu' | 'cuda'; device?: number; out?: string; seed: number }
+interface Args extends CsvArgs { model: string; data?: string; column?: string; window?: number; ep: 'cpu' | 'cuda'; device?: number; out?: string; seed: number }
 
 export const predictCommand: CommandModule<object, Args> = {
   command: 'predict',
   describe: 'run an ONNX forecaster on every window of a series',
   builder: (y) =>
-    y
+    csvOptions(y)
       .option('model', { requiresArg: true, type: 'string', default: 'models/model.onnx', describe: 'ONNX model: input [batch, window, features], one output' })
       .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
-      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index (default: the first numeric column that is not the date column)' })
       .option('window', { requiresArg: true, type: 'number', describe: 'window length, when the model does not fix it', coerce: intAtLeast('window', 1) })
       .option('ep', { requiresArg: true, choices: ['cpu', 'cuda'] as const, default: 'cpu' as const })
       .option('device', { requiresArg: true, type: 'number', coerce: intAtLeast('device', 0) })
@@ -22,7 +23,7 @@ export const predictCommand: CommandModule<object, Args> = {
       .option('out', { requiresArg: true, type: 'string', describe: 'output CSV (default: stdout)' })
       .example('$0 predict --model models/model.onnx --data series.csv --column value --out preds.csv', ''),
   handler: async (a) => {
-    const { series } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);
+    const { series } = await loadSeries(dataSource(a), a.seed);
     const r = await predictSeries(a.model, series, { window: a.window, ep: a.ep, device: a.device });
     if (a.out) {
       writeFileAtomic(a.out, csvChunks(r));

@@ -4,15 +4,16 @@ import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { LSTM_FORWARDS, type LstmForward } from '../graph/model.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { PRESET_NAMES, type PresetName } from '../train/presets.ts';
-import { EP_NAMES, type EpName } from '../train/providers.ts';
+import { EP_NAMES, type EpName, type Threads } from '../train/providers.ts';
 import { train } from '../train/trainer.ts';
 import { commandLine } from '../node/where.ts';
 import { UserError } from './errors.ts';
+import { csvOptions, dataSource, type CsvArgs } from './csv-options.ts';
 import { progressPrinter } from './progress.ts';
-import { column, intAtLeast, positive, sizeList } from './validate.ts';
+import { countOrAuto, intAtLeast, positive, sizeList } from './validate.ts';
 
-interface Args {
-  ep: EpName; device?: number; threads?: number; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
+interface Args extends CsvArgs {
+  ep: EpName; device?: number; threads?: Threads; data?: string; column?: string; epochs?: number; 'batch-size'?: number; lr?: number;
   optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
   'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean; 'lstm-forward'?: LstmForward; 'allow-new-data'?: boolean;
@@ -22,12 +23,12 @@ export const trainCommand: CommandModule<object, Args> = {
   command: 'train',
   describe: 'train the model in the graph (Adam/MSE steps run inside ONNX Runtime)',
   builder: (y) =>
-    y
+    csvOptions(y)
       .option('ep', { requiresArg: true, choices: EP_NAMES, default: 'cpu' as const, describe: 'execution provider' })
       .option('device', { requiresArg: true, type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
-      .option('threads', { requiresArg: true, type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
+      .option('threads', { requiresArg: true, type: 'string', describe: 'CPU intra-op threads, or auto: 1 for small models, more for large ones (default 1)', coerce: countOrAuto('threads') })
       .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
-      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'CSV column, by header name or 0-based index (default: the first numeric column that is not the date column)' })
       .option('preset', { requiresArg: true, choices: PRESET_NAMES, default: 'default' as const, describe: 'settings to start from' })
       .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
       .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
@@ -64,7 +65,7 @@ export const trainCommand: CommandModule<object, Args> = {
     const progress = progressPrinter(process.stderr, a.quiet);
     const r = await train({
       out: a.out, preset: a.preset, ep: a.ep, device: a.device, threads: a.threads,
-      data: a.data ? { file: a.data, column: column(a.column) } : null,
+      data: dataSource(a),
       epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
       evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize, accumulateGrad: a['accumulate-grad'],
       lstmForward: a['lstm-forward'], resume: a.resume, allowNewData: a['allow-new-data'], checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,

@@ -3,7 +3,7 @@ import { UserError } from './errors.ts';
 
 // yargs calls a coerce function only for a flag that is present (or has a default), so undefined here means the
 // flag was given without a value (`--window --epochs 3`), which yargs would otherwise drop in favour of the default.
-function given(name: string, v: unknown): void {
+export function given(name: string, v: unknown): void {
   if (v === undefined) throw new UserError(`--${name} needs a value`);
   if (Array.isArray(v)) throw new UserError(`--${name} was given ${v.length} times; give it once`);
 }
@@ -13,6 +13,14 @@ export function intAtLeast(name: string, min: number) {
     given(name, v);
     if (!Number.isInteger(v) || v < min) throw new UserError(`--${name} must be a whole number ≥ ${min}, got ${v}`);
     return v;
+  };
+}
+
+/** A whole number ≥ 1, or 'auto'. */
+export function countOrAuto(name: string) {
+  return (v: string | number): number | 'auto' => {
+    given(name, v);
+    return v === 'auto' ? v : intAtLeast(name, 1)(Number(v));
   };
 }
 

@@ -4,12 +4,24 @@ import { fitNormalizer, normalize, type Normalizer } from '../data/normalize.ts'
 import { tutorialSeries } from '../data/series.ts';
 import { seriesSplit, type Split } from '../data/split.ts';
 import { makeWindows, type Examples } from '../data/windows.ts';
-import type { ColumnSpec } from '../data/csv.ts';
-import { readCsvColumnFile } from '../node/csv-file.ts';
+import type { ColumnSpec, CsvReadOptions } from '../data/csv-table.ts';
+import type { Frequency } from '../data/dates.ts';
+import { readCsvTable } from '../node/csv-file.ts';
 
-export interface DataSource {
+/** A CSV file's value column (default: the first numeric one that is not the date column) and how to read it. */
+export interface DataSource extends CsvReadOptions {
   file: string;
   column?: ColumnSpec;
+  /** Told what the reader noticed (filled cells, a long-format file, rows reordered); default: nothing. */
+  onWarning?: (message: string) => void;
+}
+
+export interface LoadedSeries {
+  series: Float64Array;
+  source: string;
+  /** Each value's date (ms since 1970, UTC) when the file has a date column. */
+  dates: Float64Array | null;
+  frequency: Frequency | null;
 }
 
 /** Windowed examples (normalised when a normaliser is set) with where they came from and how they split. */
@@ -21,9 +33,12 @@ export interface Dataset extends Examples {
   normalization: Normalizer | null;
 }
 
-export async function loadSeries(src: DataSource | null, seed: number): Promise<{ series: Float64Array; source: string }> {
-  if (!src) return { series: tutorialSeries(seed), source: 'tutorial' };
-  return { series: await readCsvColumnFile(src.file, { column: src.column }), source: src.file };
+export async function loadSeries(src: DataSource | null, seed: number): Promise<LoadedSeries> {
+  if (!src) return { series: tutorialSeries(seed), source: 'tutorial', dates: null, frequency: null };
+  const { file, column, onWarning, ...read } = src;
+  const t = await readCsvTable(file, { ...read, columns: column === undefined ? undefined : [column] });
+  t.warnings.forEach((w) => onWarning?.(w));
+  return { series: t.values[0]!, source: file, dates: t.dates, frequency: t.frequency };
 }
 
 /** Values beyond float32's range load as numbers but train as infinities: refuse them here, by row. */

@@ -21,7 +21,7 @@ import { dataFingerprint, loadSeries, prepareDataset, type DataSource } from './
 import { TrainError } from './errors.ts';
 import { testMse } from './evaluate.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
-import { createSession, resolveEp, type EpName } from './providers.ts';
+import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
 import { appendLog, truncateLog } from './train-log.ts';
 
@@ -30,7 +30,7 @@ export interface TrainOptions extends Partial<TrainSettings> {
   preset?: PresetName;
   ep?: EpName;
   device?: number;
-  threads?: number;
+  threads?: Threads;
   data?: DataSource | null;
   /** Optimizer steps per session run (the in-graph loop's length); default: one epoch per run. */
   stepsPerRun?: number;
@@ -151,7 +151,9 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
 
   const { manifest, built } = ensureArtifacts(opts.out, model, initial, settings, data, !!resumed, opts.lstmForward);
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
-  const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
+  // An imported model's recurrent width is its widest recurrent op's (0 without one: what --threads auto sizes by).
+  const hidden = config?.hidden ?? Math.max(0, ...imported!.graph.nodes.map((n) => n.int('hidden_size', 0)));
+  const sessionOpts = { ep, deviceId: opts.device, threads: resolveThreads(opts.threads, { batch: settings.batchSize, hidden, features: exampleDims(model.input).at(-1)! }) };
   const [stepSession, evalSession] = await Promise.all([
     createSession(join(opts.out, FILES.trainStep), sessionOpts),
     createSession(join(opts.out, FILES.eval), sessionOpts),
