@@ -1,19 +1,23 @@
-// `npm run bench`: the tutorial workload trained by ingraph (several steps per run), TensorFlow.js and PyTorch,
-// each in its own child process, then the scaling table and (--levers) the levers; tables printed and written as
-// bench.json and bench.md under --out. See docs/bench.md for what each figure means and the latest results.
+// `npm run bench`: the tutorial workload trained by ingraph (several steps per run), TensorFlow.js and PyTorch (1 thread
+// and all cores), each in its own child process, then the scaling grid with PyTorch beside ingraph and (--levers) the
+// levers; tables printed and written as bench.json and bench.md under --out, the grid's chart as bench-grid.svg. See
+// docs/bench.md for what each figure means and the latest results.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import { parseBenchArgs, type BenchOptions } from './bench/args.ts';
+import { scalingChart } from './bench/chart.ts';
+import { gridPoints, runGrid, type GridRow } from './bench/grid.ts';
 import { nodeChild, runChild, type RunResult } from './bench/child.ts';
 import { describeMachine, machine, type Machine } from './bench/machine.ts';
 import {
-  contender, floors, floorTable, kTable, leverTable, ratios, scalingTable, tutorialNotes, tutorialTable,
-  type ContenderResult, type LeverRow, type ScalingRow, type TutorialResults,
+  contender, floors, floorTable, gridBehind, gridSeries, gridTable, kTable, leverTable, ratios, tutorialNotes, tutorialTable,
+  type ContenderResult, type LeverRow, type TutorialResults,
 } from './bench/report.ts';
 import { summarize } from './bench/stats.ts';
-import { DEFAULT_CHOICE, scalingPoint, tutorialLoop, type SessionChoice } from './bench/step-loop.ts';
+import { DEFAULT_CHOICE, tutorialLoop, type SessionChoice } from './bench/step-loop.ts';
+import { TorchGrid } from './bench/torch-grid.ts';
 import { TORCH_SCRIPT, torchVersion, writeTorchJob } from './bench/torch.ts';
 import { TUTORIAL, TUTORIAL_TRAIN_ROWS, type Workload } from './bench/workload.ts';
 import { train } from '../src/train/trainer.ts';
@@ -54,10 +58,20 @@ async function tutorial(o: BenchOptions, work: Workload, torch: string | null, s
   }));
   const tfjsSteps = Math.min(o.tfjsSteps, work.epochs * stepsPerEpoch);
   entries.push({ id: 'tfjs', label: 'TensorFlow.js CPU (pure JS)', run: () => nodeChild(TFJS_CHILD, { workload: work, steps: tfjsSteps, warmupSteps: 10 }, 10 * MINUTE) });
+  const cores = availableParallelism();
+  const topK = Math.max(...o.ks);
+  if (cores > 1) {
+    entries.push({
+      id: 'ingraph-all', label: `ingraph CPU, K=${topK}, ${cores} threads`,
+      run: () => nodeChild(INGRAPH_CHILD, { out: join(scratch, 'ingraph-all'), epochs: work.epochs, stepsPerRun: topK, evalEvery: work.epochs, threads: cores, warmupEpochs }, 5 * MINUTE),
+    });
+  }
   if (torch) {
-    const job = join(scratch, 'torch-job.json');
-    writeTorchJob(job, work, { steps: o.torchSteps, warmupSteps: 20 });
-    entries.push({ id: 'torch', label: `PyTorch ${torch} eager CPU, 1 thread`, run: () => runChild(o.python, [TORCH_SCRIPT, job], 10 * MINUTE) });
+    for (const threads of cores > 1 ? [1, cores] : [1]) {
+      const job = join(scratch, `torch-job-${threads}.json`);
+      writeTorchJob(job, work, { steps: o.torchSteps, warmupSteps: 20, threads });
+      entries.push({ id: threads === 1 ? 'torch' : 'torch-all', label: `PyTorch ${torch} eager CPU, ${threads} thread${threads > 1 ? 's' : ''}`, run: () => runChild(o.python, [TORCH_SCRIPT, job], 10 * MINUTE) });
+    }
   }
   log(`tutorial workload: hidden ${work.hidden}, window ${work.window}, batch ${work.batchSize}, ${work.epochs} epochs (${work.epochs * stepsPerEpoch} steps), ` +
     `${o.repeats} measured round(s) after a warm-up round${torch ? '' : '; PyTorch: not available on this machine'}`);
@@ -77,26 +91,20 @@ async function tutorial(o: BenchOptions, work: Workload, torch: string | null, s
     ingraph: o.ks.map((k) => result(`ingraph-k${k}`)!),
     tfjs: result('tfjs'), tfjsFull, torch: result('torch'),
     torchMissing: torch ? null : 'not available on this machine',
+    allCores: cores > 1 ? { threads: cores, ingraph: result('ingraph-all')!, torch: result('torch-all') } : null,
   };
 }
 
-async function scaling(o: BenchOptions): Promise<ScalingRow[]> {
-  const hiddens = o.quick ? [5, 128] : [5, 32, 128, 256];
-  const windows = o.quick ? [10] : [10, 50];
-  const batches = o.quick ? [64, 256] : [64, 256, 1024];
-  const rows: ScalingRow[] = [];
-  log(`scaling: ${hiddens.length * windows.length * batches.length} sizes, ${o.repeats} repeat(s) each`);
-  for (const hidden of hiddens) {
-    for (const window of windows) {
-      for (const batch of batches) {
-        const r = await scalingPoint({ hidden, window, batch }, { repeats: o.repeats, budgetMs: o.quick ? 100 : 300 });
-        const ms = summarize(r.msPerStep);
-        rows.push({ hidden, window, batch, ms, stepsPerRun: r.stepsPerRun });
-        log(`  hidden ${hidden}, window ${window}, batch ${batch}: ${ms.median.toFixed(3)} ms/step (K=${r.stepsPerRun})`);
-      }
-    }
+/** The grid, PyTorch beside ingraph at every size when this machine has torch. */
+async function scaling(o: BenchOptions, torch: string | null): Promise<GridRow[]> {
+  const points = gridPoints(o.grid);
+  log(`scaling grid '${o.grid}': ${points.length} sizes, ${o.repeats} repeat(s) each, 1 thread and ${availableParallelism()} threads${torch ? ', PyTorch beside ingraph' : '; PyTorch: not available on this machine'}`);
+  const grid = torch ? new TorchGrid(o.python) : null;
+  try {
+    return await runGrid(points, { repeats: o.repeats, budgetMs: o.quick ? 100 : 300, torch: grid, log });
+  } finally {
+    grid?.close();
   }
-  return rows;
 }
 
 interface LeverVariant {
@@ -151,7 +159,9 @@ async function levers(o: BenchOptions, work: Workload, scratch: string): Promise
   return variants.map((v, i) => ({ lever: v.lever, ms: summarize(ms[i]!), cpuMs: summarize(cpu[i]!), testMse: mse[i]!, baselineMs }));
 }
 
-function markdown(m: Machine, t: TutorialResults, sc: ScalingRow[] | null, lv: LeverRow[] | null): string {
+const GRID_CHART = 'bench-grid.svg';
+
+function markdown(m: Machine, t: TutorialResults, sc: GridRow[] | null, lv: LeverRow[] | null): string {
   const parts = [
     '# ingraph benchmark', '', `Measured on: ${describeMachine(m)}.`, '',
     `## Tutorial workload (hidden 5, window 10, batch 256, ${t.epochs} epochs = ${t.epochs * t.stepsPerEpoch} steps, Adam 1e-4)`, '',
@@ -160,7 +170,10 @@ function markdown(m: Machine, t: TutorialResults, sc: ScalingRow[] | null, lv: L
     `## ingraph steps per run (K); a run takes whole epochs once K reaches the ${t.stepsPerEpoch} batches of an epoch`, '', kTable(t), '',
   ];
   if (sc) {
-    parts.push('## Scaling: ingraph CPU ms per optimizer step (train_step.onnx, 1 thread, K steps per run)', '', scalingTable(sc), '');
+    const behind = gridBehind(sc);
+    parts.push('## Scaling grid: ms per optimizer step, ingraph (train_step.onnx, K steps per run) and PyTorch eager, same thread count', '', gridTable(sc), '',
+      `Chart: ${GRID_CHART} (ms per step against the multiply-adds of a step, log-log).`, '',
+      behind.length ? `PyTorch ahead at the same thread count:\n${behind.map((b) => `- ${b}`).join('\n')}` : 'ingraph ahead of PyTorch at every measured size with the same thread count.', '');
   }
   if (lv) {
     parts.push(`## Levers on the tutorial workload (same batches; medians of ${lv[0]!.ms.n} rounds)`, '', leverTable(lv), '');
@@ -176,13 +189,14 @@ const work: Workload = { ...TUTORIAL, epochs: opts.epochs };
 const scratch = mkdtempSync(join(tmpdir(), 'ingraph-bench-'));
 try {
   const t = await tutorial(opts, work, torch, scratch);
-  const sc = opts.scaling ? await scaling(opts) : null;
+  const sc = opts.scaling ? await scaling(opts, torch) : null;
   const lv = opts.levers ? await levers(opts, work, scratch) : null;
   const md = markdown(m, t, sc, lv);
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, 'bench.md'), md);
+  if (sc) writeFileSync(join(opts.out, GRID_CHART), scalingChart(gridSeries(sc), `ms per optimizer step, ${describeMachine(m).split(';')[0]}`));
   writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify({ machine: m, options: opts, tutorial: t, floors: floors(t), scaling: sc, levers: lv }, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
-  process.stdout.write(`${md}\nWritten: ${join(opts.out, 'bench.md')}, ${join(opts.out, 'bench.json')}\n`);
+  process.stdout.write(`${md}\nWritten: ${join(opts.out, 'bench.md')}, ${join(opts.out, 'bench.json')}${sc ? `, ${join(opts.out, GRID_CHART)}` : ''}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

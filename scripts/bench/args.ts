@@ -1,6 +1,7 @@
 // `npm run bench` flags, parsed by yargs into one typed options object; --quick changes the defaults, never a
 // value given explicitly.
 import yargs from 'yargs';
+import { GRID_NAMES, type GridName } from './grid.ts';
 
 export interface BenchOptions {
   out: string;
@@ -19,6 +20,8 @@ export interface BenchOptions {
   torchSteps: number | null;
   python: string;
   scaling: boolean;
+  /** The scaling grid's sizes (full: hidden 5-256 × window 10, 50 × batch 64-1024; --quick: quick). */
+  grid: GridName;
   levers: boolean;
 }
 
@@ -44,6 +47,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .option('torch-steps', { type: 'number', describe: 'PyTorch steps timed per run (default: every epoch)' })
     .option('python', { type: 'string', default: 'python3', describe: 'the Python that may have torch' })
     .option('scaling', { type: 'boolean', default: true, describe: 'the hidden × window × batch table (--no-scaling skips it)' })
+    .option('grid', { choices: GRID_NAMES, describe: 'the scaling grid: full (hidden 5-256 × window 10, 50 × batch 64-1024), reduced, quick (default full; --quick quick)' })
     .option('levers', { type: 'boolean', default: false, describe: 'also measure the levers: K across epochs, optimisation level, threads, recurrence' })
     .fail((msg, err) => {
       throw err ?? new BenchArgsError(msg);
@@ -67,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     torchSteps: a['torch-steps'] === undefined ? (a.quick ? 200 : null) : positive('torch-steps', a['torch-steps']),
     python: a.python,
     scaling: a.scaling,
+    grid: a.grid ?? (a.quick ? 'quick' : 'full'),
     levers: a.levers,
   };
 }

@@ -1,6 +1,8 @@
 // The benchmark's results as Markdown: the tutorial table with ratios, the K sweep, the floors, scaling and levers.
 // Pure functions of the measured figures, so they are tested without timing anything.
+import type { ChartSeries } from './chart.ts';
 import type { RunResult } from './child.ts';
+import { GRID_CONTENDERS, type GridContender, type GridRow } from './grid.ts';
 import { fmt, fmtSummary, markdownTable, ratio } from './format.ts';
 import type { Summary } from './stats.ts';
 import { summarizeFields } from './stats.ts';
@@ -31,6 +33,8 @@ export interface TutorialResults {
   torch: ContenderResult | null;
   /** Why there is no PyTorch row, when there is none. */
   torchMissing: string | null;
+  /** ingraph and PyTorch with every core (absent on a one-core machine). */
+  allCores: { threads: number; ingraph: ContenderResult; torch: ContenderResult | null } | null;
 }
 
 /** The ingraph row with the lowest median ms per step. */
@@ -72,6 +76,10 @@ export function tutorialTable(r: TutorialResults): string {
   }
   if (r.torch) rows.push(row(r.torch));
   else rows.push([`PyTorch: ${r.torchMissing ?? 'not available on this machine'}`, '–', '–', '–', '–', '–', '–']);
+  if (r.allCores) {
+    rows.push(row(r.allCores.ingraph));
+    if (r.allCores.torch) rows.push(row(r.allCores.torch));
+  }
   return markdownTable(TUTORIAL_HEADER, rows);
 }
 
@@ -102,6 +110,8 @@ export function ratios(r: TutorialResults): string[] {
   };
   against('TensorFlow.js', r.tfjs);
   against('PyTorch', r.torch);
+  const all = r.allCores;
+  if (all?.torch) lines.push(`with ${all.threads} threads each: ingraph ${ratio(all.torch.summary.ms_per_step.median, all.ingraph.summary.ms_per_step.median)} faster than PyTorch`);
   return lines;
 }
 
@@ -122,26 +132,30 @@ export interface FloorCheck {
   met: boolean | null;
 }
 
+/** The floors of the speed issue: ratios measured in one run with the contenders interleaved. */
+export const FLOORS = { tfjs: 10, torchBestK: 10, torchK1: 6, rssMb: 150, mseRel: 0.05 } as const;
+
 export function floors(r: TutorialResults): FloorCheck[] {
   const best = bestK(r.ingraph);
-  const ms = best.summary.ms_per_step.median;
+  const k1 = r.ingraph.find((c) => c.k === 1) ?? null;
   const out: FloorCheck[] = [];
-  if (r.tfjs) {
-    const x = r.tfjs.summary.ms_per_step.median / ms;
-    out.push({ floor: 'ingraph CPU ≥ 10× faster than TensorFlow.js CPU', measured: `${x.toFixed(1)}×`, met: x >= 10 });
-  } else out.push({ floor: 'ingraph CPU ≥ 10× faster than TensorFlow.js CPU', measured: 'not measured', met: null });
-  if (r.torch) {
-    const x = r.torch.summary.ms_per_step.median / ms;
-    out.push({ floor: 'ingraph CPU ≥ 5× faster than PyTorch eager (1 thread)', measured: `${x.toFixed(1)}×`, met: x >= 5 });
-  } else out.push({ floor: 'ingraph CPU ≥ 5× faster than PyTorch eager (1 thread)', measured: 'PyTorch not available on this machine', met: null });
+  const faster = (floor: string, other: ContenderResult | null, ing: ContenderResult | null, x: number, missing: string) => {
+    if (!other || !ing) return out.push({ floor, measured: missing, met: null });
+    const m = other.summary.ms_per_step.median / ing.summary.ms_per_step.median;
+    return out.push({ floor, measured: `${m.toFixed(1)}×`, met: m >= x });
+  };
+  const noTorch = 'PyTorch not available on this machine';
+  faster(`ingraph CPU ≥ ${FLOORS.tfjs}× faster than TensorFlow.js CPU (best K)`, r.tfjs, best, FLOORS.tfjs, 'not measured');
+  faster(`ingraph CPU ≥ ${FLOORS.torchBestK}× faster than PyTorch eager, 1 thread (best K)`, r.torch, best, FLOORS.torchBestK, noTorch);
+  faster(`ingraph CPU ≥ ${FLOORS.torchK1}× faster than PyTorch eager, 1 thread (K=1)`, r.torch, k1, FLOORS.torchK1, k1 ? noTorch : 'K=1 not measured');
   const rss = Math.max(...r.ingraph.map((c) => c.summary.peak_rss_mb.max));
-  out.push({ floor: 'ingraph peak resident memory < 200 MB', measured: `${fmt(rss)} MB (highest of all ingraph runs)`, met: rss < 200 });
+  out.push({ floor: `ingraph peak resident memory ≤ ${FLOORS.rssMb} MB`, measured: `${fmt(rss)} MB (highest of all ingraph runs)`, met: rss <= FLOORS.rssMb });
   if (r.torch && r.torch.summary.test_mse.n > 0) {
     const a = best.summary.test_mse.median, b = r.torch.summary.test_mse.median;
     const rel = Math.abs(a - b) / b;
-    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: `${fmt(a)} vs ${fmt(b)} (${(100 * rel).toFixed(1)}% apart)`, met: rel < 0.05 });
+    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: `${fmt(a)} vs ${fmt(b)} (${(100 * rel).toFixed(1)}% apart)`, met: rel < FLOORS.mseRel });
   } else {
-    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: 'PyTorch not available on this machine', met: null });
+    out.push({ floor: 'same final test MSE as PyTorch (same start, same batches)', measured: r.torch ? 'PyTorch timed for part of the run (--torch-steps)' : noTorch, met: null });
   }
   return out;
 }
@@ -150,17 +164,44 @@ export function floorTable(fs: readonly FloorCheck[]): string {
   return markdownTable(['floor', 'measured', 'met'], fs.map((f) => [f.floor, f.measured, f.met === null ? 'not checked here' : f.met ? 'yes' : 'NO']));
 }
 
-export interface ScalingRow {
-  hidden: number;
-  window: number;
-  batch: number;
-  ms: Summary;
-  stepsPerRun: number;
+/** The scaling grid: ms per step of each contender, PyTorch against ingraph at the same thread count. */
+export function gridTable(rows: readonly GridRow[]): string {
+  const cores = rows[0]?.cores ?? 1;
+  const ms = (s: Summary) => fmtSummary(s);
+  const vs = (torch: Summary, ing: Summary) => (torch.n && ing.n ? ratio(torch.median, ing.median) : '–');
+  return markdownTable(
+    ['hidden', 'window', 'batch', 'ingraph, 1 thread', 'PyTorch, 1 thread', 'PyTorch / ingraph', `ingraph, ${cores} threads`, `PyTorch, ${cores} threads`, 'PyTorch / ingraph', '--threads auto picks'],
+    rows.map((r) => [
+      String(r.hidden), String(r.window), String(r.batch), ms(r.ms['ingraph-1']), ms(r.ms['torch-1']), vs(r.ms['torch-1'], r.ms['ingraph-1']),
+      ms(r.ms['ingraph-all']), ms(r.ms['torch-all']), vs(r.ms['torch-all'], r.ms['ingraph-all']), String(r.autoThreads),
+    ]));
 }
 
-export function scalingTable(rows: readonly ScalingRow[]): string {
-  return markdownTable(['hidden', 'window', 'batch', 'ms per step', 'steps/s', 'K per run'],
-    rows.map((r) => [String(r.hidden), String(r.window), String(r.batch), fmtSummary(r.ms), fmt(1000 / r.ms.median), String(r.stepsPerRun)]));
+/** The sizes where PyTorch is faster than ingraph at the same thread count. */
+export function gridBehind(rows: readonly GridRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    for (const [ing, torch, label] of [['ingraph-1', 'torch-1', '1 thread'], ['ingraph-all', 'torch-all', `${r.cores} threads`]] as const) {
+      const a = r.ms[ing], b = r.ms[torch];
+      if (a.n && b.n && b.median < a.median) out.push(`hidden ${r.hidden}, window ${r.window}, batch ${r.batch}, ${label}: PyTorch ${fmt(b.median)} ms, ingraph ${fmt(a.median)} ms`);
+    }
+  }
+  return out;
+}
+
+export const GRID_LABELS: Record<GridContender, (cores: number) => string> = {
+  'ingraph-1': () => 'ingraph, 1 thread',
+  'torch-1': () => 'PyTorch eager, 1 thread',
+  'ingraph-all': (n) => `ingraph, ${n} threads`,
+  'torch-all': (n) => `PyTorch eager, ${n} threads`,
+};
+
+/** The grid's chart: one series per contender that was measured. */
+export function gridSeries(rows: readonly GridRow[]): ChartSeries[] {
+  const cores = rows[0]?.cores ?? 1;
+  return GRID_CONTENDERS.filter((c) => rows.some((r) => r.ms[c].n > 0)).map((c) => ({
+    label: GRID_LABELS[c](cores), points: rows.map((r) => [r.work, r.ms[c].n ? r.ms[c].median : NaN] as [number, number]),
+  }));
 }
 
 export interface LeverRow {

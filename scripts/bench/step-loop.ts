@@ -90,7 +90,7 @@ export interface ScalingResult {
 }
 
 /** K batches of `batch` synthetic sine windows (the cost does not depend on the values). */
-function sineExamples(p: ScalingPoint, K: number, rng: Rng): { ex: Examples; batches: Int32Array[] } {
+export function sineExamples(p: ScalingPoint, K: number, rng: Rng): { ex: Examples; batches: Int32Array[] } {
   const rows = K * p.batch;
   const x = new Float32Array(rows * p.window), y = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -32,7 +32,7 @@ export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Ar
   const lstmForward = s.lstmForward ?? s.model.defaultForward;
   const choices = { loss, recurrence, lstmForward };
   const files: Record<string, Uint8Array> = {
-    [FILES.model]: serializeModel(inferenceGraph(s.model, s.params)),
+    [FILES.model]: serializeModel(inferenceGraph(s.model, s.params), { opset: s.model.opset }),
     [FILES.training]: serializeModel(trainingGraph(s.model, choices)),
     [FILES.eval]: serializeModel(evalGraph(s.model, choices)),
     [FILES.optimizer]: serializeModel(optimizerGraph(s.model, s.optimizer)),

@@ -58,7 +58,8 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: Gr
   const live: Node[] = [];
   for (let k = units.length - 1; k >= 0; k--) {
     const n = units[k]!;
-    if (!n.outputs.some((v) => toLoss.has(v)) || !n.outputs.some((v) => fromParams.has(v))) continue;
+    // A unit whose inputs do not come from the parameters (the one producing a parameter itself) needs no rule.
+    if (!n.outputs.some((v) => toLoss.has(v)) || !n.inputs.some((v) => v && fromParams.has(v))) continue;
     live.push(n);
     for (const v of n.inputs) {
       if (v && !toLoss.has(v)) {

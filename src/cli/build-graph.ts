@@ -5,6 +5,7 @@ import { RECURRENCE_MODES, type RecurrenceMode } from '../autodiff/registry.ts';
 import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { forecasterModel, initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
+import { writeImportedArtifacts } from '../node/imported-artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
 import { makeOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { UserError } from './errors.ts';
@@ -13,6 +14,7 @@ import { intAtLeast, sizeList } from './validate.ts';
 interface Args {
   hidden: number; layers: number; window: number; features: number; outputs?: number; horizon?: number; dense: string; seed: number;
   optimizer: OptimizerName; loss: LossName; recurrence: RecurrenceMode; 'lstm-forward': 'auto' | LstmForward; out: string;
+  from?: string; trainable?: string; freeze?: string; output?: string;
 }
 
 
@@ -38,9 +40,28 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       .option('recurrence', { requiresArg: true, choices: RECURRENCE_MODES, default: 'auto' as const, describe: 'LSTM backward: Scan (any window) or unrolled' })
       .option('lstm-forward', { requiresArg: true, choices: ['auto', ...LSTM_FORWARDS] as const, default: 'auto' as const, describe: 'train step\'s LSTM forward: the LSTM op, or unrolled (auto: unrolled up to window 64)' })
       .option('out', { requiresArg: true, type: 'string', default: 'models', describe: 'output folder' })
+      .option('from', { requiresArg: true, type: 'string', describe: 'an ONNX model another tool exported (PyTorch): build its artifacts instead of a new forecaster\'s' })
+      .option('trainable', { requiresArg: true, type: 'string', describe: 'with --from: the initializers to train, e.g. fc.weight,fc.bias (default: every float weight the output depends on)' })
+      .option('freeze', { requiresArg: true, type: 'string', describe: 'with --from: initializers to keep frozen, by name pattern (* any run), e.g. "rnn.*"' })
+      .option('output', { requiresArg: true, type: 'string', describe: 'with --from: the output to train, when the model has several' })
+      .check((a) => {
+        const bad = (['trainable', 'freeze', 'output'] as const).find((k) => a[k] !== undefined && a.from === undefined);
+        if (bad) throw new UserError(`--${bad} needs --from`);
+        return true;
+      })
       .example('$0 build-graph --hidden 32 --window 20 --out models', '')
-      .example('$0 build-graph --features 3 --horizon 7 --out models', 'then train --columns a,b,c --target a keeps these settings'),
+      .example('$0 build-graph --features 3 --horizon 7 --out models', 'then train --columns a,b,c --target a keeps these settings')
+      .example('$0 build-graph --from lstm.onnx --out models', 'artifacts for a model PyTorch exported'),
   handler: (a) => {
+    if (a.from) {
+      const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+      const { files } = writeImportedArtifacts({
+        from: a.from, out: a.out, seed: a.seed, optimizer: makeOptimizer(a.optimizer), loss: a.loss,
+        trainable: list(a.trainable), freeze: list(a.freeze), output: a.output,
+      });
+      process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);
+      return;
+    }
     const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.horizon ?? a.outputs ?? 1, dense: sizeList('dense')(a.dense)! };
     // The folder a training run may be using: the same lock as train's.
     const lock = lockFolder(a.out);

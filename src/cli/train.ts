@@ -5,15 +5,15 @@ import { LSTM_FORWARDS, type LstmForward } from '../graph/model.ts';
 import { LOCAL_MODES, type LocalMode } from '../graph/preprocess.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { LR_SCHEDULES, PRESET_NAMES, type LrSchedule, type PresetName } from '../train/presets.ts';
-import { EP_NAMES, type EpName } from '../train/providers.ts';
+import { EP_NAMES, type EpName, type Threads } from '../train/providers.ts';
 import { train, type Metrics } from '../train/trainer.ts';
 import { commandLine } from '../node/where.ts';
 import { dataFlags, dataSource, type DataArgs } from './data-flags.ts';
 import { progressPrinter } from './progress.ts';
-import { fraction, intAtLeast, positive, sizeList } from './validate.ts';
+import { countOrAuto, fraction, intAtLeast, positive, sizeList } from './validate.ts';
 
 interface Args extends DataArgs {
-  ep: EpName; device?: number; threads?: number; epochs?: number; 'batch-size'?: number; lr?: number; horizon?: number; local?: LocalMode;
+  ep: EpName; device?: number; threads?: Threads; epochs?: number; 'batch-size'?: number; lr?: number; horizon?: number; local?: LocalMode;
   'val-fraction'?: number; patience?: number; 'lr-schedule'?: LrSchedule; season?: number;
   optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
   hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
@@ -27,7 +27,7 @@ export const trainCommand: CommandModule<object, Args> = {
     dataFlags(y)
       .option('ep', { requiresArg: true, choices: EP_NAMES, default: 'cpu' as const, describe: 'execution provider' })
       .option('device', { requiresArg: true, type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
-      .option('threads', { requiresArg: true, type: 'number', describe: 'CPU intra-op threads (default 1)', coerce: intAtLeast('threads', 1) })
+      .option('threads', { requiresArg: true, type: 'string', describe: 'CPU intra-op threads, or auto: 1 for small models, more for large ones (default 1)', coerce: countOrAuto('threads') })
       .option('preset', { requiresArg: true, choices: PRESET_NAMES, default: 'default' as const, describe: 'settings to start from' })
       .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
       .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })

@@ -16,6 +16,14 @@ export function intAtLeast(name: string, min: number) {
   };
 }
 
+/** A whole number ≥ 1, or 'auto'. */
+export function countOrAuto(name: string) {
+  return (v: string | number): number | 'auto' => {
+    given(name, v);
+    return v === 'auto' ? v : intAtLeast(name, 1)(Number(v));
+  };
+}
+
 export function positive(name: string) {
   return (v: number): number => {
     given(name, v);

@@ -10,6 +10,8 @@ import { Value, type Shape } from './value.ts';
 /** The one naming authority: names the user chose are kept as is (and must be unique); others get `hint_N`. */
 export class Namer {
   private readonly taken = new Set<string>();
+  /** Names a copy of another graph will claim later (src/graph/rebuild.ts): fresh names avoid them. */
+  private readonly reserved = new Set<string>();
   private counter = 0;
 
   claim(name: string): string {
@@ -21,9 +23,13 @@ export class Namer {
   fresh(hint: string): string {
     let name: string;
     do name = `${hint}_${this.counter++}`;
-    while (this.taken.has(name));
+    while (this.taken.has(name) || this.reserved.has(name));
     this.taken.add(name);
     return name;
+  }
+
+  reserve(names: Iterable<string>): void {
+    for (const n of names) this.reserved.add(n);
   }
 }
 
@@ -59,7 +65,7 @@ export class Graph {
   }
 
   /** A graph input; `name` is kept as given unless `fresh` asks the namer for a new one from it (subgraph inputs). */
-  input(name: string, dtype: DType, shape: Shape, fresh = false): Value {
+  input(name: string, dtype: DType, shape: Shape | null, fresh = false): Value {
     const v = new Value(this, fresh ? this.namer.fresh(name) : this.namer.claim(name), dtype, shape);
     this.inputs.push(v);
     return v;
@@ -104,13 +110,14 @@ export class Graph {
     op: string,
     inputs: readonly (Value | null)[],
     attrs: Attrs,
-    opts: { names?: string[]; types?: { dtype: DType; shape: Shape | null }[]; count?: number } = {},
+    opts: { names?: string[]; types?: { dtype: DType; shape: Shape | null }[]; count?: number; nodeName?: string } = {},
   ): Value[] {
     for (const v of inputs) if (v && !this.sees(v)) throw new Error(`${op}: input "${v.name}" is not visible from graph "${this.name}"`);
     const types = opts.types ?? inferShapes(op, inputs, attrs, opts.count ?? 1);
     const hint = op.toLowerCase();
     const outputs = types.map((t, i) => new Value(this, opts.names?.[i] ? this.namer.claim(opts.names[i]!) : this.namer.fresh(hint), t.dtype, t.shape));
-    const node = new Node(op, this.namer.fresh(`n_${hint}`), inputs, outputs, attrs);
+    // Node names need not be unique in ONNX: a given one (an imported model's) is kept as is, outside the namer.
+    const node = new Node(op, opts.nodeName || this.namer.fresh(`n_${hint}`), inputs, outputs, attrs);
     for (const o of outputs) o.producer = node;
     for (const v of inputs) v?.uses.push(node);
     this.nodes.push(node);

@@ -1,9 +1,10 @@
 // Shape and type inference for every op the builder emits: one entry per op. Dims that depend on data are null.
 import { codeName, dtypeFromCode, type DType } from '../onnx/dtype.ts';
+import { constantNodeValue } from './constant-node.ts';
 import type { Attrs } from './node.ts';
 import type { Dim, Shape, Value } from './value.ts';
 
-type Out = { dtype: DType; shape: Shape | null };
+export type Out = { dtype: DType; shape: Shape | null };
 type Rule = (inputs: readonly (Value | null)[], attrs: Attrs, count: number) => Out[];
 
 const int = (attrs: Attrs, k: string, d: number) => (attrs[k]?.type === 'int' ? (attrs[k] as { value: number }).value : d);
@@ -74,17 +75,15 @@ function reduce(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
   return [{ dtype: x.dtype, shape }];
 }
 
-function reshape(inp: readonly (Value | null)[]): Out[] {
+function reshape(inp: readonly (Value | null)[], attrs: Attrs): Out[] {
   const x = first(inp);
   const target = constInts(inp[1]);
   if (!target) return [{ dtype: x.dtype, shape: shapeFrom(inp[1]) }];
-  const shape: Dim[] = target.map((d, i) => (d === 0 ? x.shape?.[i] ?? null : d === -1 ? null : d));
+  // allowzero: a 0 in the target is a zero-sized dim, not "copy the input's".
+  const copy = int(attrs, 'allowzero', 0) === 0;
+  const shape: Dim[] = target.map((d, i) => (d === 0 && copy ? x.shape?.[i] ?? null : d === -1 ? null : d));
   const minus = target.indexOf(-1);
-  if (minus >= 0 && x.shape && x.shape.every((d) => typeof d === 'number') && shape.every((d, i) => i === minus || typeof d === 'number')) {
-    const total = (x.shape as number[]).reduce((a, b) => a * b, 1);
-    const known = shape.reduce<number>((a, d, i) => (i === minus ? a : a * (d as number)), 1);
-    shape[minus] = total / known;
-  }
+  if (minus >= 0 && x.shape) shape[minus] = quotient(x.shape, shape.filter((_, i) => i !== minus));
   return [{ dtype: x.dtype, shape }];
 }
 
@@ -153,26 +152,19 @@ function kernelOf(w: Value | null, attrs: Attrs): number[] {
 const rules: Record<string, Rule> = {
   Identity: same, Relu: same, Tanh: same, Sigmoid: same, Neg: same, Sqrt: same, Exp: same, Log: same, Abs: same,
   Reciprocal: same, Sign: same, LeakyRelu: same, Elu: same, Gelu: same, Softplus: same, Erf: same,
+  Selu: same, HardSigmoid: same, Softmax: same, LogSoftmax: same,
   // Dropout's optional second output is its mask.
   Dropout: (inp, _attrs, count) => [{ dtype: first(inp).dtype, shape: first(inp).shape }, { dtype: 'bool' as DType, shape: first(inp).shape }].slice(0, Math.max(1, count)),
   Flatten: (inp, attrs) => {
     const x = first(inp);
     if (!x.shape) return [{ dtype: x.dtype, shape: [null, null] }];
     const axis = norm(int(attrs, 'axis', 1), x.rank);
-    const prod = (ds: Shape) => ds.reduce<Dim>((a, d) => (typeof a === 'number' && typeof d === 'number' ? a * d : null), 1);
-    return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
+    return [{ dtype: x.dtype, shape: [quotient(x.shape.slice(0, axis)), quotient(x.shape.slice(axis))] }];
   },
   // The value as a tensor, or as one of the attribute forms exporters also write (value_float, value_ints, …).
   Constant: (_inp, attrs) => {
-    const a = attrs.value ?? attrs.value_float ?? attrs.value_floats ?? attrs.value_int ?? attrs.value_ints;
-    switch (a?.type) {
-      case 'tensor': return [{ dtype: a.value.dtype, shape: a.value.dims }];
-      case 'float': return [{ dtype: 'float32', shape: [] }];
-      case 'floats': return [{ dtype: 'float32', shape: [a.value.length] }];
-      case 'int': return [{ dtype: 'int64', shape: [] }];
-      case 'ints': return [{ dtype: 'int64', shape: [a.value.length] }];
-      default: throw new Error('Constant: only value, value_float(s) and value_int(s) are supported');
-    }
+    const t = constantNodeValue(attrs);
+    return [{ dtype: t.dtype, shape: t.dims }];
   },
   Range: (inp) => {
     const [s, l, d] = inp.map((v) => v?.constValue?.numbers()[0]);
@@ -287,6 +279,23 @@ const rules: Record<string, Rule> = {
     const dtype: DType = value?.type === 'tensor' ? value.value.dtype : 'float32';
     return [{ dtype, shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
   },
+  If: (_inp, attrs) => graphOutputs(attrs.then_branch),
+  Loop: (inp, attrs) => {
+    // Body outputs: cond, the N carried values, then the per-iteration values the Loop stacks.
+    const carried = inp.length - 2;
+    return graphOutputs(attrs.body).slice(1).map((o, k) => (k < carried ? o : { dtype: o.dtype, shape: o.shape ? [null, ...o.shape] : null }));
+  },
+  Scan: (inp, attrs) => {
+    const states = inp.length - int(attrs, 'num_scan_inputs', 0);
+    const axes = ints(attrs, 'scan_output_axes');
+    const inAxis = ints(attrs, 'scan_input_axes')?.[0] ?? 0;
+    const seq = inp[states]?.shape?.[norm(inAxis, inp[states]!.rank)] ?? null;
+    return graphOutputs(attrs.body).map((o, k) => {
+      if (k < states || !o.shape) return k < states ? o : { dtype: o.dtype, shape: null };
+      const at = norm(axes?.[k - states] ?? 0, o.shape.length + 1);
+      return { dtype: o.dtype, shape: [...o.shape.slice(0, at), seq, ...o.shape.slice(at)] };
+    });
+  },
   Conv: (inp, attrs) => {
     const x = first(inp), w = inp[1]!;
     if (!x.shape) return [{ dtype: x.dtype, shape: null }];
@@ -308,22 +317,61 @@ const rules: Record<string, Rule> = {
   LSTM: recurrent, GRU: recurrent, RNN: recurrent,
 };
 
-/** LSTM, GRU and RNN: Y [T, directions, B, H], then Y_h (and the LSTM's Y_c) [directions, B, H]. */
+/** LSTM, GRU and RNN: Y [T, directions, B, H], then Y_h (and the LSTM's Y_c) [directions, B, H]; layout 1 puts
+ *  the batch first: Y [B, T, directions, H], states [B, directions, H]. */
 function recurrent(inp: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
   const x = first(inp);
   const h = int(attrs, 'hidden_size', 0);
   const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
-  const [t, b] = x.shape ?? [null, null];
-  const outs: Out[] = [
-    { dtype: x.dtype, shape: [t!, dirs, b!, h] },
-    { dtype: x.dtype, shape: [dirs, b!, h] },
-    { dtype: x.dtype, shape: [dirs, b!, h] },
-  ];
-  return outs.slice(0, Math.max(1, count));
+  const batchFirst = int(attrs, 'layout', 0) === 1;
+  const [a, b] = x.shape ?? [null, null];
+  const [t, n] = batchFirst ? [b!, a!] : [a!, b!];
+  const y: Out = { dtype: x.dtype, shape: batchFirst ? [n, t, dirs, h] : [t, dirs, n, h] };
+  const state: Out = { dtype: x.dtype, shape: batchFirst ? [n, dirs, h] : [dirs, n, h] };
+  return [y, state, state].slice(0, Math.max(1, count));
+}
+
+/** The product of `dims` divided by that of `by`, symbols included: a number, or the one symbol left once the
+ *  others cancel ([8, 'batch', 1, 6] by [8, 6] is 'batch'); null when it cannot be told. */
+function quotient(dims: Shape, by: Shape = []): Dim {
+  const symbols: string[] = [];
+  let num = 1, den = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    if (typeof d === 'number') num *= d;
+    else symbols.push(d);
+  }
+  for (const d of by) {
+    if (d === null) return null;
+    if (typeof d === 'number') den *= d;
+    else if (symbols.includes(d)) symbols.splice(symbols.indexOf(d), 1);
+    else return null;
+  }
+  if (symbols.length === 0) return den > 0 && num % den === 0 ? num / den : null;
+  return symbols.length === 1 && num === den ? symbols[0]! : null;
+}
+
+function graphOutputs(a: Attrs[string] | undefined): Out[] {
+  if (a?.type !== 'graph') throw new Error('a control-flow op needs its subgraph');
+  return a.value.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape }));
+}
+
+/** An inferred type, with dims known from elsewhere (a model's declarations, an earlier inference) filled in where
+ *  inference could not tell them: a dim computed at run time. */
+export function refine(t: Out, known: Out | undefined): Out {
+  if (!known?.shape || known.dtype !== t.dtype) return t;
+  if (!t.shape) return { dtype: t.dtype, shape: known.shape };
+  if (t.shape.length !== known.shape.length) return t;
+  return { dtype: t.dtype, shape: t.shape.map((d, i): Dim => d ?? known.shape![i]!) };
+}
+
+/** Whether inferShapes knows `op`. */
+export function canInfer(op: string): boolean {
+  return Object.hasOwn(rules, op);
 }
 
 export function inferShapes(op: string, inputs: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
-  const rule = rules[op];
+  const rule = canInfer(op) ? rules[op] : undefined;
   if (!rule) throw new Error(`no shape inference for op ${op}: give output types explicitly`);
   return rule(inputs, attrs, count);
 }

@@ -37,6 +37,9 @@ export interface TrainableModel {
   config?: ModelConfig;
   /** What the forward pass does to raw values around the network (see preprocess.ts), when anything. */
   preprocess?: Preprocess;
+  /** The opset model.onnx declares (an imported model keeps its source's, so its users' tools see no change);
+   *  the project's OPSET when absent. The training graphs are always at OPSET. */
+  opset?: number;
   /** The forward pass x -> y; `param` gives every parameter and frozen value by name, wherever it lives in a graph. */
   forward(o: Ops, x: Value, param: (name: string) => Value, opts: ForwardOptions): Value;
 }

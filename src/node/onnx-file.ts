@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, sep } from 'node:path';
 import type { onnx as T } from 'onnx-proto';
 import { decodeModel } from '../onnx/codec.ts';
 import { OnnxError, quote } from '../onnx/errors.ts';
+import { graphFromModel, type ImportedGraph } from '../onnx/load-graph.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 import type { ExternalReader } from '../onnx/tensor-proto.ts';
 import { validateModel } from '../onnx/validate.ts';
@@ -17,6 +18,8 @@ export interface LoadedModel {
   model: T.ModelProto;
   /** The main graph's initializers, external ones included. */
   tensors: Map<string, Tensor>;
+  /** Every tensor in the model, by its message (what src/onnx/load-graph.ts reads). */
+  byProto: Map<T.ITensorProto, Tensor>;
 }
 
 /** Protobuf cannot encode a message over 2 GiB; a bigger file is not a model. */
@@ -32,10 +35,17 @@ export function loadModelFile(path: string): LoadedModel {
   }
 }
 
+/** A model file as the builder's Graph (src/onnx/load-graph.ts). */
+export function loadGraphFile(path: string): ImportedGraph {
+  const { model, byProto } = loadModelFile(path);
+  return graphFromModel(model, byProto, path);
+}
+
 /** The same checks on bytes already in memory; `external` reads external data (none: such tensors are refused). */
 export function loadModelBytes(bytes: Uint8Array, source: string, external?: ExternalReader): LoadedModel {
   const model = decodeModel(bytes, source);
-  return { model, tensors: validateModel(model, source, external) };
+  const { weights, byProto } = validateModel(model, source, external);
+  return { model, tensors: weights, byProto };
 }
 
 function readRegularFile(path: string, source: string, max: number): Uint8Array {

@@ -9,7 +9,7 @@ import { encodeModel } from './codec.ts';
 import { onnx } from './proto.ts';
 import { tensorToProto } from './tensor-proto.ts';
 
-import { INGRAPH_VERSION, IR_VERSION, OPSET, PRODUCER } from './versions.ts';
+import { INGRAPH_VERSION, IR_VERSION, irVersionFor, OPSET, PRODUCER } from './versions.ts';
 
 export { IR_VERSION, OPSET, PRODUCER };
 
@@ -53,19 +53,21 @@ export function graphProto(g: Graph): T.IGraphProto {
 
 export interface ModelMeta {
   doc?: string;
-  /** The default domain's opset the model imports (default OPSET): a model using a newer op says so. */
-  opset?: number;
   metadata?: Record<string, string>;
+  /** The default-domain opset to declare (OPSET unless given): a model using a newer op (Gelu: 20) says so, an
+   *  imported model keeps its own. */
+  opset?: number;
 }
 
 export function modelProto(g: Graph, meta: ModelMeta = {}): T.IModelProto {
   if (g.parent) throw new Error('only a root graph can be a model');
+  const opset = meta.opset ?? OPSET;
   return {
-    irVersion: IR_VERSION,
+    irVersion: irVersionFor(opset),
     producerName: PRODUCER,
     producerVersion: INGRAPH_VERSION,
     docString: meta.doc ?? '',
-    opsetImport: [{ domain: '', version: meta.opset ?? OPSET }],
+    opsetImport: [{ domain: '', version: opset }],
     metadataProps: Object.entries(meta.metadata ?? {}).sort().map(([key, value]) => ({ key, value })),
     graph: graphProto(g),
   };

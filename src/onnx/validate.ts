@@ -21,26 +21,34 @@ class Scope {
   }
 }
 
+export interface ModelTensors {
+  /** The main graph's initializers by name. */
+  weights: Map<string, Tensor>;
+  /** Every tensor of the model (subgraph initializers and tensor attributes too) by its message: read once, here,
+   *  since external data may be read only once (src/node/onnx-file.ts counts the bytes). */
+  byProto: Map<T.ITensorProto, Tensor>;
+}
+
 /**
- * Validates `model` and returns its top-level initializers as tensors. Throws an OnnxError naming `source`, the
- * graph and the value for the first problem found.
+ * Validates `model` and returns its tensors. Throws an OnnxError naming `source`, the graph and the value for the
+ * first problem found.
  */
-export function validateModel(model: T.IModelProto, source: string, external?: ExternalReader): Map<string, Tensor> {
+export function validateModel(model: T.IModelProto, source: string, external?: ExternalReader): ModelTensors {
   for (const o of model.opsetImport ?? []) {
     const v = toNumber(o.version as number);
     if (!Number.isSafeInteger(v) || v < 1) throw new OnnxError(`${source}: opset_import for domain ${quote(o.domain ?? '')} has version ${v}`);
   }
   if (!model.graph) throw new OnnxError(`${source}: not an ONNX model (no graph)`);
-  const ctx: Context = { source, external, weights: new Map() };
+  const ctx: Context = { source, external, weights: new Map(), byProto: new Map() };
   checkGraph(model.graph, new Scope(null), `${source}: graph ${quote(model.graph.name ?? '')}`, 0, ctx);
-  return ctx.weights;
+  return { weights: ctx.weights, byProto: ctx.byProto };
 }
 
 interface Context {
   source: string;
   external?: ExternalReader;
-  /** The main graph's initializers; subgraph tensors are read (to check them) but not kept. */
   weights: Map<string, Tensor>;
+  byProto: Map<T.ITensorProto, Tensor>;
 }
 
 function checkGraph(g: T.IGraphProto, outer: Scope, where: string, depth: number, ctx: Context): void {
@@ -65,6 +73,7 @@ function checkGraph(g: T.IGraphProto, outer: Scope, where: string, depth: number
     // An initializer may also be listed as an input (IR < 4 requires it; later IRs read it as a default value).
     if (!scope.names.has(name)) define(name, 'an initializer');
     const t = tensorFromProto(tp, where, ctx.external);
+    ctx.byProto.set(tp, t);
     if (depth === 0) ctx.weights.set(name, t);
   }
 
@@ -81,7 +90,7 @@ function checkGraph(g: T.IGraphProto, outer: Scope, where: string, depth: number
     for (const a of node.attribute ?? []) {
       const at = `${where}: ${label} attribute ${quote(a.name ?? '')}`;
       if (a.sparseTensor || (a.sparseTensors ?? []).length > 0) throw new OnnxError(`${at} holds a sparse tensor, which ingraph does not read`);
-      for (const t of a.t ? [a.t, ...(a.tensors ?? [])] : a.tensors ?? []) tensorFromProto(t, at, ctx.external);
+      for (const t of a.t ? [a.t, ...(a.tensors ?? [])] : a.tensors ?? []) ctx.byProto.set(t, tensorFromProto(t, at, ctx.external));
       // Deep inside, the path to a subgraph would make a message of kilobytes: name the innermost levels only.
       const inner = (sg: T.IGraphProto) => `${depth < 2 ? at : `${ctx.source}: … ${label} attribute ${quote(a.name ?? '')}`} graph ${quote(sg.name ?? '')}`;
       for (const sg of a.g ? [a.g, ...(a.graphs ?? [])] : a.graphs ?? []) checkGraph(sg, scope, inner(sg), depth + 1, ctx);

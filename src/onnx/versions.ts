@@ -4,6 +4,10 @@
 export const OPSET = 18;
 /** IR version 8 is the newest that opset 18 needs, and the one onnx-proto's schema describes. */
 export const IR_VERSION = 8;
+/** The IR version an opset needs: 9 from opset 19 on (ONNX's table), ours below. */
+export function irVersionFor(opset: number): number {
+  return opset >= 19 ? 9 : IR_VERSION;
+}
 /** onnxruntime-node and onnxruntime-web are pinned to this version (package.json); the CUDA provider must match it. */
 export const ONNXRUNTIME_VERSION = '1.29.0';
 /** The npm package holding ONNX Runtime's CUDA provider built from exactly that version (CUDA 13). */

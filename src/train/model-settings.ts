@@ -11,12 +11,10 @@ import { TrainError } from './errors.ts';
 import type { SeriesData } from './dataset.ts';
 import { MODEL_SETTINGS, PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 
-/** The artifacts a folder already holds, when they are ingraph's own forecaster's. */
+/** The manifest of the artifacts a folder already holds, if any. */
 export function builtManifest(out: string): Manifest | null {
   const path = join(out, FILES.manifest);
-  if (!existsSync(path)) return null;
-  const m = parseManifest(readFileSync(path, 'utf8'), path);
-  return m.config ? m : null;
+  return existsSync(path) ? parseManifest(readFileSync(path, 'utf8'), path) : null;
 }
 
 /** What a manifest says of each model setting. */
@@ -31,12 +29,13 @@ function builtSettings(m: Manifest): Pick<TrainSettings, (typeof MODEL_SETTINGS)
  * given that contradicts them is refused. An earlier training run's are replaced by what is given.
  */
 export function resolveSettings(given: Partial<TrainSettings>, preset: PresetName, built: Manifest | null): TrainSettings {
-  const fromBuilt = built ? builtSettings(built) : {};
+  // An imported model's manifest has no config: its own settings are checked where the trainer reads it.
+  const fromBuilt = built?.config ? builtSettings(built) : {};
   const s = { ...PRESETS[preset], ...fromBuilt } as TrainSettings;
   for (const [k, v] of Object.entries(given) as [keyof TrainSettings, unknown][]) {
     if (v === undefined) continue;
     const was = (fromBuilt as Partial<TrainSettings>)[k];
-    if (built && built.data === null && was !== undefined && JSON.stringify(was) !== JSON.stringify(v)) {
+    if (built?.data === null && was !== undefined && JSON.stringify(was) !== JSON.stringify(v)) {
       throw new TrainError(`the artifacts in this folder were built (build-graph) with ${k} ${JSON.stringify(was)}, not ${JSON.stringify(v)}: drop that setting, or build them again`);
     }
     (s as unknown as Record<string, unknown>)[k] = v;

@@ -1,5 +1,6 @@
 // Execution providers: which one a run uses, and the one place sessions are created, so that every CUDA failure
 // becomes one clear line pointing to the doctor command instead of ONNX Runtime's C++ message.
+import { availableParallelism } from 'node:os';
 import { InferenceSession } from 'onnxruntime-node';
 import { commandLine } from '../node/where.ts';
 import { UserError } from '../errors.ts';
@@ -9,6 +10,33 @@ import {
 
 export const EP_NAMES = ['cpu', 'cuda', 'auto'] as const;
 export type EpName = (typeof EP_NAMES)[number];
+
+/** Intra-op threads as asked: a count, or 'auto' (autoThreads). */
+export type Threads = number | 'auto';
+
+/** The size of one training step, as --threads auto judges it. */
+export interface StepSize {
+  batch: number;
+  hidden: number;
+  features: number;
+}
+
+/** Multiply-adds per extra thread: below this, one thread. The recurrent product of a time step,
+ *  batch × 4·hidden × (hidden + features), is the largest piece of work ONNX Runtime can split across threads; at
+ *  small sizes each node is a few microseconds of work, and waking a second thread for every one of ~250 nodes a
+ *  step costs more than it saves (2 threads doubled the step at hidden 5: docs/perf.md). */
+export const MACS_PER_THREAD = 2 ** 22;
+
+/** 'auto': one thread for small steps, then one more per MACS_PER_THREAD multiply-adds of a time step's product,
+ *  at most the machine's cores. */
+export function autoThreads(s: StepSize, cores = availableParallelism()): number {
+  const macs = s.batch * 4 * s.hidden * (s.hidden + s.features);
+  return Math.max(1, Math.min(cores, Math.floor(macs / MACS_PER_THREAD)));
+}
+
+export function resolveThreads(t: Threads | undefined, s: StepSize): number {
+  return t === 'auto' ? autoThreads(s) : t ?? 1;
+}
 
 export class EpError extends UserError {
   override name = 'EpError';

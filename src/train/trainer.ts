@@ -16,8 +16,10 @@ import type { Split } from '../data/split.ts';
 import { EpochNonFiniteError, TrainStepEngine, specOf } from '../engine/engine.ts';
 import { initParameters, type LstmForward } from '../graph/model.ts';
 import type { Preprocess } from '../graph/preprocess.ts';
+import { exampleDims, size } from '../graph/trainable.ts';
 import type { Evaluation } from '../metrics/evaluate.ts';
 import { writeFileAtomic } from '../node/files.ts';
+import { readImportedFolder } from '../node/imported-artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { lossSvg, type LossEntry } from '../plot/loss-svg.ts';
@@ -29,7 +31,7 @@ import { mse } from './evaluate.ts';
 import { LearningRate, type ScheduleState } from './lr-schedule.ts';
 import { buildModel, builtManifest, checkBuiltFeatures, fitPreprocess, modelConfig, resolveSettings } from './model-settings.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
-import { createSession, resolveEp, type EpName } from './providers.ts';
+import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
 import { testReport } from './test-report.ts';
 import { appendLog, truncateLog } from './train-log.ts';
@@ -39,7 +41,7 @@ export interface TrainOptions extends Partial<TrainSettings> {
   preset?: PresetName;
   ep?: EpName;
   device?: number;
-  threads?: number;
+  threads?: Threads;
   /** The CSV file and its columns (DataSource.columns, .target); null or absent: the tutorial's series. */
   data?: DataSource | null;
   /** Train and test on these window rows (as Dataset.split) instead of the default split; validation rows are
@@ -156,6 +158,23 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     settings = { ...saved, epochs: opts.epochs ?? saved.epochs };
   } else settings = resolveSettings(given, preset, built);
 
+  // A folder built by `build-graph --from` holds another tool's model: its architecture and window are its own.
+  const imported = readImportedFolder(opts.out);
+  if (imported) {
+    const fixed = (['hidden', 'layers', 'dense'] as const).find((k) => opts[k] !== undefined);
+    if (fixed) throw new TrainError(`--${fixed}: ${opts.out} holds an imported model (${imported.model.name}), whose architecture is its own`);
+    const [, window, features] = imported.model.input.dims;
+    if (imported.model.input.dims.length !== 3 || imported.model.output.dims.length !== 2) {
+      throw new TrainError(`${opts.out}: the imported model takes [${imported.model.input.dims.join(', ')}] and gives [${imported.model.output.dims.join(', ')}]; train feeds windows [batch, window, features] and targets [batch, outputs]`);
+    }
+    if (opts.window !== undefined && opts.window !== window) throw new TrainError(`--window ${opts.window}: the imported model in ${opts.out} takes windows of ${window}`);
+    const own = (['normalize', 'local'] as const).find((k) => opts[k] !== undefined && opts[k] !== PRESETS.tutorial[k]);
+    if (own) throw new TrainError(`--${own}: not supported for an imported model (${opts.out}); it keeps its own input scaling`);
+    if (features !== 1 || imported.model.output.dims[1] !== 1) throw new TrainError(`${opts.out}: the imported model takes ${features} features and gives ${imported.model.output.dims[1]} values per window; train reads one column and predicts its next value`);
+    // No preprocessing around another tool's model: its inputs and outputs are its own.
+    settings = { ...settings, window: window as number, horizon: 1, normalize: false, local: 'none' };
+  }
+
   const series = await loadSeries(opts.data ?? null, settings.seed);
   if (opts.signal?.aborted) throw new TrainError('interrupted while loading the data; nothing was trained');
   const fingerprint = dataFingerprint(series);
@@ -164,20 +183,23 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const data = prepareDataset(series, { window: settings.window, horizon: settings.horizon, split: opts.split });
   const { fit, val } = carveValidation(data.split.train, settings.valFraction, settings.horizon);
   const testRows = data.split.test[1] - data.split.test[0];
-  const config = modelConfig(settings, data.features);
+  const config = imported ? null : modelConfig(settings, data.features);
   // Fitted on the values the fitting rows see (inputs and targets), never on validation or test values.
   if (resumed && !('preprocess' in resumed.extra) && resumed.extra.normalization) {
     throw new CheckpointError(`${ckptPath}: the checkpoint normalised the data outside the model (an older ingraph); train without --resume`);
   }
   const preprocess = resumed ? (resumed.extra.preprocess as Preprocess | null | undefined) ?? null : fitPreprocess(series, fit[1] + settings.window + settings.horizon - 1, settings);
-  const model = buildModel(config, preprocess);
+  const model = imported?.model ?? buildModel(config!, preprocess);
+  const initial = () => imported?.params ?? initParameters(config!, settings.seed);
   const dataInfo: DataInfo = {
     source: series.source, columns: series.names, target: series.targetName, seed: opts.data ? undefined : settings.seed, window: settings.window, horizon: settings.horizon,
     rows: data.count, split: { train: fit, test: data.split.test, ...(val ? { validation: val } : {}) },
   };
-  const { manifest, built: rebuilt } = ensureArtifacts(opts.out, model, settings, dataInfo, { built, resuming: !!resumed, lstmForward: opts.lstmForward });
+  const { manifest, built: rebuilt } = ensureArtifacts(opts.out, model, initial, settings, dataInfo, { built, resuming: !!resumed, lstmForward: opts.lstmForward });
   const { ep, note } = await resolveEp(opts.ep ?? 'cpu', opts.device);
-  const sessionOpts = { ep, deviceId: opts.device, threads: opts.threads ?? 1 };
+  // An imported model's recurrent width is its widest recurrent op's (0 without one: what --threads auto sizes by).
+  const hidden = config?.hidden ?? Math.max(0, ...imported!.graph.nodes.map((n) => n.int('hidden_size', 0)));
+  const sessionOpts = { ep, deviceId: opts.device, threads: resolveThreads(opts.threads, { batch: settings.batchSize, hidden, features: exampleDims(model.input).at(-1)! }) };
   const [stepSession, evalSession] = await Promise.all([
     createSession(join(opts.out, FILES.trainStep), sessionOpts),
     createSession(join(opts.out, FILES.eval), sessionOpts),
@@ -204,7 +226,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     progress = (resumed.extra.progress as Progress | undefined) ?? { bestEpoch: epoch, bestLoss: null, schedule: { lr: settings.lr, since: epoch } };
     best = resumed.tensors.get('best') ?? null;
   } else {
-    const init = initParameters(config, settings.seed);
+    const init = initial();
     engine = new TrainStepEngine(ort, stepSession, spec, {
       params: spec.layout.flatten((e) => init.get(e.name)!.data as Float32Array), rng: Rng.derive(settings.seed, 'shuffle').state,
     });
@@ -217,7 +239,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
 
   // Default: one run per evaluation interval (fewer, longer runs; what CUDA needs), within a bound on the values
   // copied in per run (a long series then splits its epochs). Runs hold whole epochs when K ≥ steps per epoch.
-  const stepCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * settings.window * config.features)));
+  const stepCap = Math.max(1, Math.floor(MAX_RUN_VALUES / (settings.batchSize * size(exampleDims(model.input)))));
   const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, stepCap));
   const epochsPerRun = Math.max(1, Math.floor(stepsPerRun / stepsPerEpoch));
   opts.onStart?.({
@@ -296,7 +318,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     steps_per_second: +(steps / trainSeconds).toFixed(1), ep, preset, settings, data: series.source,
   };
   if (!interrupted) {
-    writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(model, spec.layout.tensors(kept))));
+    writeFileAtomic(join(opts.out, FILES.model), serializeModel(inferenceGraph(model, spec.layout.tensors(kept)), { opset: model.opset }));
     if (testRows > 0) {
       const forecast = await engine.predict(evalSession, data, data.split.test, kept);
       metrics.test_mse = mse(forecast, data, data.split.test);

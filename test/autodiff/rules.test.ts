@@ -459,6 +459,14 @@ for (const T of [1, 3, 12]) {
   }
 }
 define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', stackedCase(lstmUnrolled, 5, 31), { lacks: ['LSTM'] });
+// The composite's residuals are rows [T·B, ·]; a Scan backward takes them back to [T, B, ·].
+define('LSTM', 'composite LSTM (unrolled forward) with a Scan backward, window 4, using Y and Y_h', {
+  ...lstmCase(4, 'both', true, 'scan', 340),
+  build: (o, [X, W, R, Bv]) => {
+    const { Y, Yh } = lstmUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H);
+    return [Y, Yh];
+  },
+}, { has: ['Scan'], lacks: ['LSTM'] });
 
 // --- GRU and RNN ---------------------------------------------------------------------------------------------------
 /** ONNX's GRU (3 gates) or RNN (1): X [T,B,F], W, R, optionally B and initial_h, in PyTorch-like ranges. */

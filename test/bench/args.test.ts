@@ -11,6 +11,7 @@ test('defaults: the full benchmark into bench-results', () => {
   assert.equal(o.tfjsSteps, 150);
   assert.equal(o.torchSteps, null);
   assert.equal(o.scaling, true);
+  assert.equal(o.grid, 'full');
   assert.equal(o.levers, false);
   assert.equal(o.tfjsFull, false);
 });
@@ -20,6 +21,8 @@ test('--quick lowers the defaults but never a value given explicitly', () => {
   assert.equal(q.repeats, 1);
   assert.equal(q.epochs, 100);
   assert.deepEqual(q.ks, [1, 2]);
+  assert.equal(q.grid, 'quick');
+  assert.equal(parseBenchArgs(['--quick', '--grid', 'reduced']).grid, 'reduced');
   const e = parseBenchArgs(['--quick', '--repeats', '5', '--ks', '30, 2,30', '--out', 'x']);
   assert.equal(e.repeats, 5);
   assert.deepEqual(e.ks, [2, 30]);

@@ -1,7 +1,7 @@
-// predict on models this project did not write: shaped the way PyTorch's two exporters write an LSTM forecaster.
-// Legacy torch.onnx.export: opset 17, other input/output names, batch-first data through Transposes and the last
-// step taken with Gather. Dynamo exporter: opset 20, IR 9, a fixed batch of 1, weights in model.onnx.data.
-// Predictions must equal the float64 reference forecaster to 1e-5.
+// predict on models this project did not write: PyTorch's own exports of an LSTM forecaster (legacy exporter,
+// opset 17, batch-first data through Transposes and the last step taken with Gather; dynamo exporter, opset 18,
+// IR 10, weights in model.onnx.data), and one shaped as the dynamo exporter writes it when the batch is not made
+// dynamic (opset 20, IR 9, a fixed batch of 1). Predictions must equal the float64 reference forecaster to 1e-5.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { tutorialSeries } from '../../src/data/series.ts';
 import { windowInputs } from '../../src/data/windows.ts';
-import { Graph } from '../../src/graph/graph.ts';
-import { lstm } from '../../src/graph/layers/lstm.ts';
-import { forecasterModel, initParameters, TUTORIAL_MODEL } from '../../src/graph/model.ts';
-import { Ops } from '../../src/graph/ops.ts';
+import { lstmParamShapes } from '../../src/graph/layers/lstm.ts';
+import { forecasterModel, initParameters, TUTORIAL_MODEL, type ModelConfig } from '../../src/graph/model.ts';
+import { loadModelFile } from '../../src/node/onnx-file.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { modelProto } from '../../src/onnx/serialize.ts';
-import { Tensor } from '../../src/onnx/tensor.ts';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
 import { externalize } from '../hardening/fixtures/models.ts';
 import { forecasterForward } from '../helpers/reference.ts';
+import { EXPORTERS, fixturePath, type Exporter } from '../helpers/torch-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-foreign-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,22 +42,30 @@ function assertMatchesReference(preds: number[]): void {
   preds.forEach((p, i) => assert.ok(Math.abs(p - reference[i]!) <= 1e-5, `window ${i}: ${p} vs ${reference[i]}`));
 }
 
-test('a legacy-exporter-style model (opset 17, input "input", Gather for the last step) predicts every window', () => {
-  const g = new Graph('torch_jit');
-  const o = new Ops(g);
-  const x = g.input('input', 'float32', ['batch_size', c.window, 1]);
-  const p = (n: string, as: string) => g.initializer(as, params.get(n)!);
-  const { Y } = lstm(o, o.transpose(x, [1, 0, 2]), { W: p('lstm.W', 'onnx::LSTM_87'), R: p('lstm.R', 'onnx::LSTM_88'), B: p('lstm.B', 'onnx::LSTM_89') }, c.hidden);
-  const batchFirst = o.transpose(o.squeeze(Y, [1]), [1, 0, 2]); // [B, T, H], as output[:, -1, :] sees it
-  const last = o.gather(batchFirst, g.constant(Tensor.int64([], [-1])), 1);
-  g.output(o.gemm(o.relu(last), p('fc.weight', 'fc1.weight'), p('fc.bias', 'fc1.bias'), { transB: true }, 'output'));
-  const proto = modelProto(g);
-  proto.opsetImport = [{ domain: '', version: 17 }];
-  proto.producerName = 'pytorch';
-  const path = join(dir, 'legacy.onnx');
-  writeFileSync(path, encodeModel(proto));
-  assertMatchesReference(predict(path));
-});
+/** A real PyTorch export of the forecaster's architecture (nn.LSTM -> last step -> ReLU -> nn.Linear, hidden 6,
+ *  window 8: test/fixtures/torch), with its reference: the float64 forecaster on the export's own weights. */
+function exported(exporter: Exporter): { path: string; reference: number[] } {
+  const path = fixturePath('lstm', exporter);
+  const config: ModelConfig = { features: 1, window: 8, hidden: 6, layers: 1, outputs: 1, dense: [] };
+  // The export names the LSTM's weights after itself (onnx::LSTM_110, val_43): find them by their dims.
+  const weights = loadModelFile(path).tensors;
+  const byDims = (dims: number[]) => [...weights.values()].find((t) => t.dims.join() === dims.join())!;
+  const shapes = lstmParamShapes(1, 6);
+  const p = new Map([
+    ['lstm.W', byDims(shapes.W)], ['lstm.R', byDims(shapes.R)], ['lstm.B', byDims(shapes.B)], ['fc.weight', weights.get('fc.weight')!], ['fc.bias', weights.get('fc.bias')!],
+  ]);
+  const w = windowInputs(series, config.window);
+  return { path, reference: Array.from(forecasterForward(config, p, w.x, w.count)) };
+}
+
+for (const exporter of EXPORTERS) {
+  test(`PyTorch's ${exporter} export of an LSTM forecaster predicts every window${exporter === 'dynamo' ? ' (weights in lstm.dynamo.onnx.data)' : ''}`, () => {
+    const { path, reference: ref } = exported(exporter);
+    const preds = predict(path);
+    assert.equal(preds.length, ref.length);
+    preds.forEach((v, i) => assert.ok(Math.abs(v - ref[i]!) <= 1e-5, `window ${i}: ${v} vs ${ref[i]}`));
+  });
+}
 
 test('a dynamo-exporter-style model (opset 20, IR 9, fixed batch 1, weights in model.onnx.data) predicts every window', () => {
   const proto = modelProto(inferenceGraph(forecasterModel(c), params));

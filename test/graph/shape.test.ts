@@ -74,7 +74,9 @@ add('Gemm transA transB', { op: 'Gemm', inputs: [x(4, 2), x(5, 4)], attrs: { tra
 add('Transpose by perm', { op: 'Transpose', inputs: [x('batch', 3, 4)], attrs: { perm: attr.ints([2, 0, 1]) }, expect: [[4, 'batch', 3]] });
 add('Transpose without perm reverses', { op: 'Transpose', inputs: [x('batch', 3, 4)], expect: [[4, 3, 'batch']] });
 add('Reshape to fixed dims with -1', { op: 'Reshape', inputs: [x(2, 3, 4), ints([2, -1])], expect: [[2, 12]] });
-add('Reshape [0,-1] keeps the symbolic batch', { op: 'Reshape', inputs: [x('batch', 3, 4), ints([0, -1])], expect: [['batch', null]] });
+add('Reshape [0,-1] keeps the symbolic batch and resolves -1 from the rest', { op: 'Reshape', inputs: [x('batch', 3, 4), ints([0, -1])], expect: [['batch', 12]] });
+add('Reshape [-1, 4] resolves -1 to the symbol left over', { op: 'Reshape', inputs: [x('batch', 3, 4), ints([-1, 4])], expect: [[null, 4]] });
+add('Reshape [3, -1, 4] resolves -1 to the batch', { op: 'Reshape', inputs: [x(3, 'batch', 4), ints([3, -1, 4])], expect: [[3, 'batch', 4]] });
 add('Reshape to Shape(y) takes y\'s dims', {
   op: 'Reshape', inputs: [x('batch', 6), { from: (o, [y]) => o.shape(y!) }], aux: [['batch', 2, 3]], expect: [['batch', 2, 3]],
 });
@@ -180,6 +182,25 @@ add('LSTM: Y, Y_h and Y_c', {
 add('LSTM: Y and Y_h', {
   op: 'LSTM', inputs: [x(5, 'batch', 2), x(1, 16, 2), x(1, 16, 4), x(1, 32)], attrs: { hidden_size: attr.int(4) }, count: 2,
   expect: [[5, 1, 'batch', 4], [1, 'batch', 4]],
+});
+add('LSTM bidirectional', {
+  op: 'LSTM', inputs: [x(5, 'batch', 2), x(2, 12, 2), x(2, 12, 3)], attrs: { hidden_size: attr.int(3), direction: attr.string('bidirectional') }, count: 2,
+  expect: [[5, 2, 'batch', 3], [2, 'batch', 3]],
+});
+add('Flatten at axis 1 keeps the batch', { op: 'Flatten', inputs: [x('batch', 4, 3)], expect: [['batch', 12]] });
+add('Flatten at axis 2', { op: 'Flatten', inputs: [x('batch', 4, 3)], attrs: { axis: attr.int(2) }, expect: [[null, 3]] });
+add('Conv 1-D with padding', { op: 'Conv', inputs: [x('batch', 1, 8), x(4, 1, 3), x(4)], attrs: { pads: attr.ints([1, 1]) }, expect: [['batch', 4, 8]] });
+add('Conv 1-D with stride and dilation', {
+  op: 'Conv', inputs: [x('batch', 2, 10), x(3, 2, 3)], attrs: { strides: attr.ints([2]), dilations: attr.ints([2]) }, expect: [['batch', 3, 3]],
+});
+add('Conv 2-D, groups, SAME_UPPER', {
+  op: 'Conv', inputs: [x('batch', 4, 5, 7), x(6, 2, 3, 3)], attrs: { group: attr.int(2), strides: attr.ints([2, 2]), auto_pad: attr.string('SAME_UPPER') }, expect: [['batch', 6, 3, 4]],
+});
+add('Dropout: output and mask', { op: 'Dropout', inputs: [x('batch', 3)], count: 2, expect: [['batch', 3], ['batch', 3]] });
+for (const op of ['LeakyRelu', 'Elu', 'Softplus', 'Erf', 'Softmax']) add(`${op} keeps the shape`, { op, inputs: [x('batch', 3)], expect: [['batch', 3]] });
+add('Constant of a tensor', { op: 'Constant', inputs: [], attrs: { value: { type: 'tensor', value: Tensor.float([2, 3], [1, 2, 3, 4, 5, 6]) } }, expect: [[2, 3]] });
+add('Range of constants', {
+  op: 'Range', inputs: [{ value: Tensor.int64([], [1]) }, { value: Tensor.int64([], [10]) }, { value: Tensor.int64([], [3]) }], expect: [[3]], dtype: 'int64',
 });
 
 function feedFor(v: Value, bind: Record<string, number>): ort.Tensor {

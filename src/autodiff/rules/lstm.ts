@@ -7,11 +7,13 @@
 //   4. run only the truly sequential part (dh through R, dc through f) in reverse, as a Scan (any window) or
 //      unrolled (fixed window, fewer node launches);
 //   5. form dW, dR, dB with one product over all steps and dX with another.
+// The gates are held as one Sigmoid over all four blocks with the cell gate's pre-activation doubled
+// (tanh x = 2σ(2x) − 1), as the unrolled forward computes them: one form for both paths.
 import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { MAX_UNROLLED_WINDOW } from '../../graph/layers/lstm.ts';
+import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stepRows, type LstmResiduals } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -27,15 +29,25 @@ function checkSupported(c: GradContext): void {
   if (bad.length) throw new Error(`LSTM gradient (node ${n.name}): unsupported ${bad.join(', ')}`);
 }
 
-/** Time-major [T,B,*] pieces as T values [1,B,*] (unrolled mode). */
-function steps(o: Ops, v: Value, T: number): Value[] {
-  return T === 1 ? [v] : o.split(v, 0, new Array<number>(T).fill(1));
+/** The residuals as the rule uses them: the composite's ([T·B, ·] rows, forget gates per step), or recomputed
+ *  here ([T, B, ·], forget gates for all steps in one tensor). */
+type Residuals = Omit<LstmResiduals, 'fs'> & { fs: Value[] | Value };
+
+/** v as rows [T·B, last] (a no-op for rows already). */
+function rows(o: Ops, v: Value): Value {
+  const s = v.shape!;
+  return s.length === 2 ? v : o.reshape(v, [-1, s[s.length - 1] as number]);
+}
+
+/** [T, B, H] shifted down one step along time, zero at t = 0. */
+function shiftDown(o: Ops, v: Value): Value {
+  return o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
 }
 
 /** c_t = f_t·c_{t-1} + ig_t with c_{-1} = 0, for all t. */
-function cellStates(o: Ops, f: Value, ig: Value, T: number | null, zeros: () => Value): Value {
+function cellStates(o: Ops, f: Value, ig: Value, T: number | null): Value {
   if (T !== null) {
-    const fs = steps(o, f, T), igs = steps(o, ig, T);
+    const fs = stepRows(o, f, T), igs = stepRows(o, ig, T);
     const cs: Value[] = [igs[0]!];
     for (let t = 1; t < T; t++) cs.push(o.add(o.mul(fs[t]!, cs[t - 1]!), igs[t]!));
     return T === 1 ? cs[0]! : o.concat(cs, 0);
@@ -49,8 +61,21 @@ function cellStates(o: Ops, f: Value, ig: Value, T: number | null, zeros: () => 
   const c = b.add(b.mul(ft, cPrev), igt);
   body.output(c);
   body.output(c);
-  const [, C] = scan(o.g, body, [zeros()], [f, ig], 0);
+  const [, C] = scan(o.g, body, [o.g.add('ConstantOfShape', [o.shape(f, 1)], {})[0]!], [f, ig], 0);
   return C!;
+}
+
+/** Steps 1-2 for the LSTM op: gates from one product with [W R]ᵀ over [x_t, h_{t-1}] for all steps, cells by
+ *  their linear recurrence. */
+function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y: Value, H: number, T: number | null): Residuals {
+  const Hprev = shiftDown(o, o.squeeze(Y, [1])); // [T, B, H]: h_{t-1}, zero at t = 0
+  let pre = o.matmul(o.concat([X, Hprev], 2), o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
+  if (Bias) pre = o.add(pre, o.reduceSum(o.reshape(Bias, [2, 4 * H]), [0], false));
+  const S = o.sigmoid(o.mul(pre, cellGateScale(o, H)));
+  const [i, , f, sg] = o.split(S, 2, [H, H, H, H]);
+  const G = o.sub(o.mul(sg!, o.scalar(2)), o.scalar(1));
+  const C = cellStates(o, f!, o.mul(i!, G), T);
+  return { S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), Hprev, X, fs: f! };
 }
 
 function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 | 1): Value[] {
@@ -67,37 +92,44 @@ function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 
 interface Reverse {
   A: Value; // dh -> dc factor: o·(1 - tanh(c)²)
   Bcat: Value; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients
-  f: Value | Value[]; // forget gates [T,B,H], or per step when the forward kept them so: dc_{t-1} gets dc_t·f_t
-  dY: Value | null; // gradient from Y at every step [T,B,H]
+  f: Value | Value[]; // forget gates for all steps, or per step: dc_{t-1} gets dc_t·f_t
+  dY: Value | null; // gradient from Y at every step, laid out as A
   dYh: Value | null; // gradient from Y_h (last step) [1,B,H]
   dYc: Value | null; // gradient from Y_c (last cell state) [1,B,H]
 }
 
-/** The sequential core, t = T-1 .. 0: dh = dY_t + dh', dc = dh·A_t + dc', dG_t = (dc,dh,dc,dc)·Bcat_t,
- *  dh' = dG_t·R, dc' = dc·f_t. Returns dG [T,B,4H]. */
-function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zeros: () => Value): Value {
-  if (T !== null) {
-    const As = steps(o, r.A, T), Bs = steps(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : steps(o, r.f, T);
-    const dYs = r.dY ? steps(o, r.dY, T) : null;
+/** The sequential core, t = T-1 .. 0: dh = dY_t + dG_{t+1}·R, dc = dh·A_t + dc_{t+1}·f_{t+1},
+ *  dG_t = (dc,dh,dc,dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t on rows), two Mul and
+ *  an Add for dc, a Concat and a Mul for dG. Returns dG laid out as Bcat ([T·B, 4H] rows or [T, B, 4H]). */
+function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): Value {
+  if (unrolled && T !== null) {
+    const As = stepRows(o, r.A, T), Bs = stepRows(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : stepRows(o, r.f, T);
+    const dYs = r.dY ? stepRows(o, r.dY, T) : null;
+    const flat = As[0]!.shape!.length === 2; // steps [B, ·] (rows) or [1, B, ·]
+    const last = (v: Value | null) => (v && flat ? o.squeeze(v, [0]) : v);
     const dG: Value[] = new Array(T);
-    let dhCarry: Value | null = r.dYh, dcCarry: Value | null = r.dYc;
+    let dcCarry: Value | null = last(r.dYc);
     for (let t = T - 1; t >= 0; t--) {
-      const parts = [dYs?.[t], dhCarry].filter((v): v is Value => !!v);
-      // No dh at the last step when only Y_c is used.
-      const dh = parts.length === 2 ? o.add(parts[0]!, parts[1]!) : parts[0] ?? o.unsqueeze(zeros(), [0]);
+      let dh: Value;
+      if (t === T - 1) {
+        const parts = [dYs?.[t], last(r.dYh)].filter((v): v is Value => !!v);
+        // No dh at the last step when only Y_c is used.
+        dh = parts.length === 2 ? o.add(parts[0]!, parts[1]!) : parts[0] ?? o.zerosLike(As[t]!);
+      } else if (!dYs) dh = o.matmul(dG[t + 1]!, Rm);
+      else dh = flat ? o.gemm(dG[t + 1]!, Rm, dYs[t]!) : o.add(o.matmul(dG[t + 1]!, Rm), dYs[t]!);
       const dhA = o.mul(dh, As[t]!);
       const dc = dcCarry ? o.add(dhA, dcCarry) : dhA;
-      dG[t] = o.mul(o.concat([dc, dh, dc, dc], 2), Bs[t]!);
-      if (t > 0) {
-        dhCarry = o.matmul(dG[t]!, Rm);
-        dcCarry = o.mul(dc, fs[t]!);
-      }
+      dG[t] = o.mul(o.concat([dc, dh, dc, dc], -1), Bs[t]!);
+      if (t > 0) dcCarry = o.mul(dc, fs[t]!);
     }
     return T === 1 ? dG[0]! : o.concat(dG, 0);
   }
+  // A Scan over time needs [T, B, ·]: rows are reshaped back.
+  const timeMajor = (v: Value) => (v.shape!.length === 3 ? v : o.reshape(v, [T!, -1, v.shape![1] as number]));
+  const A = timeMajor(r.A);
+  const zeros = () => o.g.add('ConstantOfShape', [o.shape(A, 1)], {})[0]!; // [B, H]
   const body = o.g.subgraph('lstm_bptt');
   const b = new Ops(body);
-  const H = r.A.shape![2] as number;
   const dhC = body.input('dh_carry', 'float32', [null, H], true);
   const dcC = body.input('dc_carry', 'float32', [null, H], true);
   const At = body.input('A_t', 'float32', [null, H], true);
@@ -112,8 +144,8 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, zero
   body.output(dGt);
   const dh0 = r.dYh ? o.squeeze(r.dYh, [0]) : zeros();
   const dc0 = r.dYc ? o.squeeze(r.dYc, [0]) : zeros();
-  const f = Array.isArray(r.f) ? o.concat(r.f, 0) : r.f;
-  const outs = scan(o.g, body, [dh0, dc0], [r.A, r.Bcat, f, ...(r.dY ? [r.dY] : [])], 1);
+  const f = timeMajor(Array.isArray(r.f) ? o.concat(r.f, 0) : r.f);
+  const outs = scan(o.g, body, [dh0, dc0], [A, timeMajor(r.Bcat), f, ...(r.dY ? [timeMajor(r.dY)] : [])], 1);
   return outs[2]!;
 }
 
@@ -124,61 +156,43 @@ defineGrad('LSTM', (c) => {
   const H = c.node.int('hidden_size', 0);
   const F = X.shape![2] as number;
   const Tdim = X.shape![0];
+  const T = typeof Tdim === 'number' ? Tdim : null;
   const mode = c.options.recurrence;
-  const T = typeof Tdim === 'number' && (mode === 'unrolled' || (mode === 'auto' && Tdim <= MAX_UNROLLED_WINDOW)) ? Tdim : null;
+  const unrolled = T !== null && (mode === 'unrolled' || (mode === 'auto' && T <= MAX_UNROLLED_WINDOW));
   if (mode === 'unrolled' && T === null) throw new Error('LSTM gradient: unrolled mode needs a fixed window');
 
   const Wm = o.squeeze(W, [0]); // [4H, F]
   const Rm = o.squeeze(R, [0]); // [4H, H]
-  const saved = c.saved;
-  const Ys = saved ? (saved.Ys as Value) : o.squeeze(c.O(0), [1]); // [T, B, H]
-  const zeros = () => o.g.add('ConstantOfShape', [o.shape(Ys, 1)], {})[0]!; // [B, H], Scan's initial states
-  const shiftDown = (v: Value) => o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
-  const Hprev = shiftDown(Ys); // [T, B, H]: h_{t-1}, zero at t = 0
-
-  // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed here: the gates
-  // by one product with [W R]ᵀ from [x_t, h_{t-1}] for all steps, the cells by their linear recurrence.
-  let S: Value, g: Value;
-  if (saved) ({ S, G: g } = saved as Record<'S' | 'G', Value>);
-  else {
-    const XH = o.concat([X, Hprev], 2); // [T, B, F+H]
-    let pre = o.matmul(XH, o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
-    if (Bias) {
-      const [wb, rb] = o.split(Bias, 1, [4 * H, 4 * H]);
-      pre = o.add(pre, o.add(wb!, rb!));
-    }
-    const [iofPre, gPre] = o.split(pre, 2, [3 * H, H]);
-    S = o.sigmoid(iofPre!); // i, o, f together
-    g = o.tanh(gPre!);
-  }
-  const [i, og, f] = o.split(S, 2, [H, H, H]);
-  const C = saved ? (saved.C as Value) : cellStates(o, f!, o.mul(i!, g), T, zeros);
-  const tc = saved ? (saved.TC as Value) : o.tanh(C);
+  // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed.
+  const r: Residuals = c.saved ? lstmResiduals(c.saved) : recompute(o, X, Wm, Rm, Bias, c.O(0), H, unrolled ? T : null);
+  const flat = r.S.shape!.length === 2; // the composite's rows [T·B, ·]
 
   // 3. Per-step factors, for all steps at once.
-  const one = o.scalar(1);
-  const dS = o.mul(S, o.sub(one, S)); // σ' of i, o, f
-  const Bsig = o.mul(o.concat([g, tc, shiftDown(C)], 2), dS); // di/dc, do/dh, df/dc
-  const Bg = o.mul(i!, o.sub(one, o.mul(g, g))); // dg/dc
-  const Bcat = o.concat([Bsig, Bg], 2); // gate order i, o, f, c
-  const A = o.mul(og!, o.sub(one, o.mul(tc, tc)));
+  const [i, og] = o.split(r.S, -1, [H, H, 2 * H]);
+  const A = o.mul(og!, o.sub(o.scalar(1), o.mul(r.TC, r.TC)));
+  // σ' of each gate; the cell gate's is dg/dx = 4σ'(2x), as its pre-activation was doubled.
+  const k = cellGateScale(o, H, 4);
+  const dS = o.mul(r.S, o.sub(k, o.mul(k, r.S)));
+  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, i!], -1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
 
   // 4. The recurrence.
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
-  const dG = reverseRecurrence(o, { A, Bcat, f: (saved?.fs as Value[] | undefined) ?? f!, dY: GY ? o.squeeze(GY, [1]) : null, dYh: GYh, dYc: GYc }, Rm, T, zeros);
+  const dY = GY ? (flat ? o.reshape(GY, [-1, H]) : o.squeeze(GY, [1])) : null;
+  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: GYh, dYc: GYc }, Rm, T, unrolled, H);
 
-  // 5. Parameter and input gradients, batched over time and batch.
+  // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
+  // Σ_t dG_tᵀ·x_t and Σ_t dG_tᵀ·h_{t-1}.
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  if (c.needs(1) || c.needs(2)) {
-    // One product each over all steps and rows: Σ_t dG_tᵀ·x_t and Σ_t dG_tᵀ·h_{t-1}.
-    const dG2 = o.reshape(dG, [-1, 4 * H]);
-    dW = o.unsqueeze(o.gemm(dG2, o.reshape(X, [-1, F]), null, { transA: true }), [0]);
-    dR = o.unsqueeze(o.gemm(dG2, o.reshape(Hprev, [-1, H]), null, { transA: true }), [0]);
-  }
+  const dG2 = c.needs(1) || c.needs(2) || (Bias && c.needs(3)) ? rows(o, dG) : dG;
+  if (c.needs(1)) dW = o.reshape(o.gemm(dG2, rows(o, r.X), null, { transA: true }), [1, 4 * H, F]);
+  if (c.needs(2)) dR = o.reshape(o.gemm(dG2, rows(o, r.Hprev), null, { transA: true }), [1, 4 * H, H]);
   if (Bias && c.needs(3)) {
-    const dBs = o.reduceSum(dG, [0, 1], false); // [4H]: both bias halves get the same gradient
-    dB = o.unsqueeze(o.concat([dBs, dBs], 0), [0]);
+    const dBs = o.reduceSum(dG2, [0], true); // [1, 4H]: both bias halves get the same gradient
+    dB = o.concat([dBs, dBs], 1);
   }
-  if (c.needs(0)) dX = o.matmul(dG, Wm);
-  return c.node.inputs.map((_, k) => [dX, dW, dR, dB][k] ?? null);
+  if (c.needs(0)) {
+    dX = o.matmul(dG, Wm);
+    if (dX.shape!.length === 2) dX = o.reshape(dX, [T!, -1, F]);
+  }
+  return c.node.inputs.map((_, n) => [dX, dW, dR, dB][n] ?? null);
 });
