@@ -7,7 +7,7 @@
 // The header carries a CRC-32 of the payload and one of itself (of its JSON text without the header_crc32 key,
 // which comes last), and the file ends where the payload ends, so truncation and tampering are caught on load: a
 // flipped digit in the header would otherwise resume at another step or with another learning rate.
-import type { ModelConfig } from '../graph/model.ts';
+import { CELL_NAMES, type ModelConfig } from '../graph/model.ts';
 import { UserError } from '../errors.ts';
 
 export const CHECKPOINT_VERSION = 1;
@@ -135,6 +135,7 @@ function checkHeaderFields(h: Header): string | null {
     if (!record(c)) return 'config is not an object';
     for (const k of ['features', 'window', 'hidden', 'layers', 'outputs'] as const) if (!int(c[k], 1, MAX_SIZE)) return `config.${k} is ${show(c[k])}`;
     if (!Array.isArray(c.dense) || c.dense.length > 64 || !c.dense.every((d) => int(d, 1, MAX_SIZE))) return `config.dense is ${show(c.dense)}`;
+    if (c.cell !== undefined && !(CELL_NAMES as readonly unknown[]).includes(c.cell)) return `config.cell is ${show(c.cell)}`;
   }
   const o = h.optimizer as unknown;
   if (!record(o) || typeof o.name !== 'string' || !record(o.hyper)) return 'optimizer is not { name, hyper }';

@@ -9,6 +9,8 @@ import { loss, type LossName } from '../graph/losses.ts';
 import type { LstmForward } from '../graph/model.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
+import { prune } from '../graph/prune.ts';
+import { Tensor } from '../onnx/tensor.ts';
 import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { FlatLayout } from './flat-layout.ts';
@@ -59,6 +61,13 @@ export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: Graph
   const target = g.input(TRAIN_STEP.target, 'float32', ['rows', ...m.output.dims.slice(1)]);
   const offsets = g.input(TRAIN_STEP.offsets, 'int64', ['batches_plus_one']);
 
+  // The optimizer's per-step scalars (bias corrections…) depend on the step number alone: computed for all K steps
+  // at once outside the Loop, they cost one Gather each per step instead of their whole chain.
+  const trips = o.squeeze(o.sub(o.shape(offsets), o.ints([1])), [0]);
+  const stepsOfRun = g.add('Range', [o.g.constant(Tensor.int64([], [0])), trips, o.g.constant(Tensor.int64([], [1]))], {})[0]!;
+  const t = o.cast(o.add(step, stepsOfRun), 'float32');
+  const kAll = Object.fromEntries(Object.entries(opt.scalars(o, { lr, step: t })).map(([name, v]) => [name, o.expand(v, o.shape(t))]));
+
   const body = g.subgraph('train_step_body');
   const b = new Ops(body);
   const iter = body.input('iter', 'int64', [], true);
@@ -81,15 +90,13 @@ export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: Graph
   const grads = gradients(body, l, [...named.values()], { recurrence: choices.recurrence });
   const flatGrad = b.concat(entries.map((e) => b.reshape(grads.get(named.get(e.name)!)!, [-1])), 0);
 
-  const t = b.cast(b.add(step, i0), 'float32');
-  const k = opt.scalars(b, { lr, step: t });
+  const k = Object.fromEntries(Object.entries(kAll).map(([name, v]) => [name, b.gather(v, iter)]));
   const r = opt.update(b, pIn, flatGrad, sIn, k);
   body.output(b.identity(condIn));
   body.output(r.p);
   r.state.forEach((v) => body.output(v));
   body.output(l);
 
-  const trips = o.squeeze(o.sub(o.shape(offsets), o.ints([1])), [0]);
   const outs = g.add('Loop', [trips, null, params, ...states], { body: attr.graph(body) }, {
     types: [
       { dtype: 'float32', shape: [P] },
@@ -101,5 +108,7 @@ export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: Graph
   opt.stateNames.forEach((n, i) => g.output(outs[1 + i]!, TRAIN_STEP.stateOut(n)));
   g.output(outs[outs.length - 1]!, TRAIN_STEP.losses);
   g.output(o.reduceSum(o.abs(outs[0]!), [0], false), TRAIN_STEP.paramsL1);
+  // The forward pass emits what inference needs (all steps' outputs) and the loss may not: drop what nothing reads.
+  prune(g);
   return g;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { RECURRENCE_MODES, type RecurrenceMode } from '../autodiff/registry.ts';
 import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
-import { forecasterModel, initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import { forecasterModel, initParameters, LSTM_FORWARDS, type LstmForward, type ModelConfig, CELL_NAMES, type CellName } from '../graph/model.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { writeImportedArtifacts } from '../node/imported-artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
@@ -12,7 +12,7 @@ import { UserError } from './errors.ts';
 import { intAtLeast, sizeList } from './validate.ts';
 
 interface Args {
-  hidden: number; layers: number; window: number; features: number; outputs?: number; horizon?: number; dense: string; seed: number;
+  cell: CellName; hidden: number; layers: number; window: number; features: number; outputs?: number; horizon?: number; dense: string; seed: number;
   optimizer: OptimizerName; loss: LossName; recurrence: RecurrenceMode; 'lstm-forward': 'auto' | LstmForward; out: string;
   from?: string; trainable?: string; freeze?: string; output?: string;
 }
@@ -23,8 +23,9 @@ export const buildGraphCommand: CommandModule<object, Args> = {
   describe: 'write model.onnx, the training graphs and manifest.json',
   builder: (y) =>
     y
-      .option('hidden', { requiresArg: true, type: 'number', default: 5, describe: 'LSTM hidden size', coerce: intAtLeast('hidden', 1) })
-      .option('layers', { requiresArg: true, type: 'number', default: 1, describe: 'stacked LSTM layers', coerce: intAtLeast('layers', 1) })
+      .option('cell', { requiresArg: true, choices: CELL_NAMES, default: 'lstm' as const, describe: 'recurrent cell: ONNX\'s LSTM or GRU op' })
+      .option('hidden', { requiresArg: true, type: 'number', default: 5, describe: 'recurrent hidden size', coerce: intAtLeast('hidden', 1) })
+      .option('layers', { requiresArg: true, type: 'number', default: 1, describe: 'stacked recurrent layers', coerce: intAtLeast('layers', 1) })
       .option('window', { requiresArg: true, type: 'number', default: 10, describe: 'time steps per input window', coerce: intAtLeast('window', 1) })
       .option('features', { requiresArg: true, type: 'number', default: 1, describe: 'values per time step', coerce: intAtLeast('features', 1) })
       .option('outputs', { requiresArg: true, type: 'number', describe: 'values predicted per window (default 1)', coerce: intAtLeast('outputs', 1) })
@@ -62,7 +63,7 @@ export const buildGraphCommand: CommandModule<object, Args> = {
       process.stdout.write(`wrote ${files.map((f) => join(a.out, f)).join(', ')}\n`);
       return;
     }
-    const config: ModelConfig = { hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.horizon ?? a.outputs ?? 1, dense: sizeList('dense')(a.dense)! };
+    const config: ModelConfig = { ...(a.cell === 'lstm' ? {} : { cell: a.cell }), hidden: a.hidden, layers: a.layers, window: a.window, features: a.features, outputs: a.horizon ?? a.outputs ?? 1, dense: sizeList('dense')(a.dense)! };
     // The folder a training run may be using: the same lock as train's.
     const lock = lockFolder(a.out);
     let files: string[];

@@ -6,10 +6,11 @@ import type { Value } from '../graph/value.ts';
 export const OPTIMIZER_NAMES = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+/** Elementwise: the train step passes every step of its run at once ([K]), optimizer_model one step ([1]). */
 export interface StepInputs {
   /** float32 [1] */
   lr: Value;
-  /** float32 [1]: the 1-based number of this update */
+  /** float32 [1] or [K]: the 1-based number of each update */
   step: Value;
 }
 

@@ -51,8 +51,10 @@ export function checkBuiltFeatures(built: Manifest | null, features: number, nam
   }
 }
 
-export function modelConfig(s: TrainSettings, features: number): ModelConfig {
-  return { features, window: s.window, hidden: s.hidden, layers: s.layers, outputs: s.horizon, dense: s.dense };
+/** The forecaster's settings; the recurrent cell is build-graph's choice (`built`), LSTM without one. */
+export function modelConfig(s: TrainSettings, features: number, built: Manifest | null): ModelConfig {
+  const cell = built?.config?.cell;
+  return { ...(cell ? { cell } : {}), features, window: s.window, hidden: s.hidden, layers: s.layers, outputs: s.horizon, dense: s.dense };
 }
 
 /**

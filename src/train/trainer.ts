@@ -183,7 +183,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const data = prepareDataset(series, { window: settings.window, horizon: settings.horizon, split: opts.split });
   const { fit, val } = carveValidation(data.split.train, settings.valFraction, settings.horizon);
   const testRows = data.split.test[1] - data.split.test[0];
-  const config = imported ? null : modelConfig(settings, data.features);
+  const config = imported ? null : modelConfig(settings, data.features, built);
   // Fitted on the values the fitting rows see (inputs and targets), never on validation or test values.
   if (resumed && !('preprocess' in resumed.extra) && resumed.extra.normalization) {
     throw new CheckpointError(`${ckptPath}: the checkpoint normalised the data outside the model (an older ingraph); train without --resume`);

@@ -4,7 +4,7 @@ import { buildArtifacts } from '../../src/artifacts/build.ts';
 import { Rng } from '../../src/data/rng.ts';
 import type { Examples } from '../../src/data/windows.ts';
 import { TrainStepEngine, specOf, type OrtModule } from '../../src/engine/engine.ts';
-import { forecasterModel, initParameters, type ModelConfig } from '../../src/graph/model.ts';
+import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 
 export const CONFIG: ModelConfig = { features: 3, window: 6, hidden: 8, layers: 1, outputs: 2, dense: [] };
@@ -35,9 +35,9 @@ export interface ScenarioResult {
 
 type SessionFactory = (bytes: Uint8Array) => Promise<ConstructorParameters<typeof TrainStepEngine>[1]>;
 
-export async function runScenario(ort: OrtModule, createSession: SessionFactory, epochs = 30): Promise<ScenarioResult> {
-  const init = initParameters(CONFIG, 0);
-  const { files, manifest } = buildArtifacts({ model: forecasterModel(CONFIG), params: init, seed: 0, optimizer: makeOptimizer('adam') });
+export async function runScenario(ort: OrtModule, createSession: SessionFactory, epochs = 30, config: ModelConfig = CONFIG, lstmForward?: LstmForward): Promise<ScenarioResult> {
+  const init = initParameters(config, 0);
+  const { files, manifest } = buildArtifacts({ model: forecasterModel(config), params: init, seed: 0, optimizer: makeOptimizer('adam'), lstmForward });
   const session = await createSession(files[manifest.files.trainStep]!);
   const spec = specOf(manifest);
   const start = () => ({ params: spec.layout.flatten((e) => init.get(e.name)!.data as Float32Array), rng: Rng.derive(0, 'shuffle').state });

@@ -85,11 +85,11 @@ test('two columns in, three steps out: build-graph -> train -> predict; model.on
 test('train keeps what build-graph built, and refuses a contradiction in one line', () => {
   const out = tmp();
   const { file } = writeTable(out);
-  assert.equal(cli('build-graph', '--hidden', '7', '--window', '12', '--out', out).status, 0);
+  assert.equal(cli('build-graph', '--hidden', '7', '--window', '12', '--cell', 'gru', '--out', out).status, 0);
   const t = cli('train', '--data', file, '--column', 'a', '--epochs', '2', '--out', out, '--quiet');
   assert.equal(t.status, 0, t.stderr);
   const c = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).config;
-  assert.deepEqual([c.hidden, c.window], [7, 12]);
+  assert.deepEqual([c.hidden, c.window, c.cell], [7, 12, 'gru']);
 
   const other = tmp();
   assert.equal(cli('build-graph', '--hidden', '7', '--features', '3', '--out', other).status, 0);
