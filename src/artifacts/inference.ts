@@ -2,11 +2,11 @@
 // part of its forward pass (src/graph/preprocess.ts), so the file takes and returns values in the data's own units.
 import { Graph } from '../graph/graph.ts';
 import { Ops } from '../graph/ops.ts';
-import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
+import { modelGraph, paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Tensor } from '../onnx/tensor.ts';
 
 export function inferenceGraph(m: TrainableModel, params: Map<string, Tensor>): Graph {
-  const g = new Graph(m.name === 'ingraph' ? 'ingraph_forecaster' : m.name);
+  const g = modelGraph(m.name === 'ingraph' ? 'ingraph_forecaster' : m.name, m);
   const o = new Ops(g);
   const x = g.input(m.input.name, 'float32', m.input.dims);
   const weights = new Map(m.params.map(({ name }) => {

@@ -11,7 +11,7 @@ import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import { prune } from '../graph/prune.ts';
 import { Tensor } from '../onnx/tensor.ts';
-import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
+import { modelGraph, paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import { FlatLayout } from './flat-layout.ts';
 
@@ -50,7 +50,7 @@ export interface GraphChoices {
 export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: GraphChoices = {}): Graph {
   const lossKind = choices.loss ?? 'mse';
   const lstmForward = choices.lstmForward ?? m.defaultForward;
-  const g = new Graph(`${m.name}_train_step`);
+  const g = modelGraph(`${m.name}_train_step`, m);
   const o = new Ops(g);
   const { entries, total: P } = flatLayout(m);
   const params = g.input(TRAIN_STEP.params, 'float32', [P]);

@@ -4,7 +4,7 @@ import { gradients } from '../autodiff/backward.ts';
 import { Graph } from '../graph/graph.ts';
 import { loss } from '../graph/losses.ts';
 import { Ops } from '../graph/ops.ts';
-import { paramLookup, type TrainableModel } from '../graph/trainable.ts';
+import { modelGraph, paramLookup, type TrainableModel } from '../graph/trainable.ts';
 import type { Value } from '../graph/value.ts';
 import type { GraphChoices } from './train-step.ts';
 
@@ -21,7 +21,7 @@ function modelInputs(g: Graph, m: TrainableModel): { x: Value; target: Value; pa
 
 /** training_model.onnx. Its recurrent layers use their ONNX ops (choices.lstmForward applies to the fused step only). */
 export function trainingGraph(m: TrainableModel, choices: GraphChoices = {}): Graph {
-  const g = new Graph(`${m.name}_training`);
+  const g = modelGraph(`${m.name}_training`, m);
   const o = new Ops(g);
   const { x, target, params } = modelInputs(g, m);
   const y = m.forward(o, x, paramLookup(g, m, params), { lstmForward: 'op' });
@@ -33,7 +33,7 @@ export function trainingGraph(m: TrainableModel, choices: GraphChoices = {}): Gr
 }
 
 export function evalGraph(m: TrainableModel, choices: Pick<GraphChoices, 'loss'> = {}): Graph {
-  const g = new Graph(`${m.name}_eval`);
+  const g = modelGraph(`${m.name}_eval`, m);
   const o = new Ops(g);
   const { x, target, params } = modelInputs(g, m);
   const y = m.forward(o, x, paramLookup(g, m, params), { lstmForward: 'op', outName: m.output.name });

@@ -3,7 +3,7 @@
 // from another tool's ONNX file is another. Every artifact (model.onnx, the training, eval, optimizer and train-step
 // graphs), the manifest, the engine and the trainer work from this one description.
 import type { Tensor } from '../onnx/tensor.ts';
-import type { Graph } from './graph.ts';
+import { Graph } from './graph.ts';
 import type { LstmForward, ModelConfig } from './model.ts';
 import type { Preprocess } from './preprocess.ts';
 import type { Ops } from './ops.ts';
@@ -52,6 +52,14 @@ export function exampleDims(io: ModelIO): number[] {
 }
 
 export const size = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+/** A new graph for `m`: the names of its parameters and frozen values are reserved from the start, so no value made
+ *  before they are (an optimizer's constants, say) takes a name an imported model gave one of them. */
+export function modelGraph(name: string, m: Pick<TrainableModel, 'params' | 'frozen'>): Graph {
+  const g = new Graph(name);
+  g.namer.reserve([...m.params.map((p) => p.name), ...m.frozen.keys()]);
+  return g;
+}
 
 /** `param` for a graph: trained parameters from `trained` (inputs, loop state, initializers, wherever they live),
  *  frozen values as initializers of `g`'s root, made on first use. Unknown names fail loudly. */
