@@ -1,14 +1,18 @@
-// Streams a CSV file through CsvColumnReader, so a file of millions of rows is read without holding its text.
+// Streams a CSV file through the table reader, so a file of millions of rows is read without holding its text.
 
 import { createReadStream } from 'node:fs';
-import { CsvColumnReader, type CsvColumnOptions } from '../data/csv.ts';
+import { extname } from 'node:path';
+import type { CsvColumnOptions } from '../data/csv.ts';
+import { CsvTableReader, type CsvTableOptions, type SeriesTable } from '../data/csv-table.ts';
 import { DataError } from '../data/errors.ts';
 import { fileErrorReason, openRegularFile } from './regular-file.ts';
 
-/** Reads one numeric column of the file at `path`; errors name the file as `opts.source`, or else as `path`. */
-export async function readCsvColumnFile(path: string, opts: CsvColumnOptions = {}): Promise<Float64Array> {
+/** Reads the file at `path` into a table; errors name the file as `opts.source`, or else as `path`. A .tsv file is
+ *  read with tabs unless `opts.delimiter` says otherwise. */
+export async function readCsvTable(path: string, opts: CsvTableOptions = {}): Promise<SeriesTable> {
   const source = opts.source ?? path;
-  const reader = new CsvColumnReader({ ...opts, source });
+  const delimiter = opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : undefined);
+  const reader = new CsvTableReader({ ...opts, source, delimiter });
   const { fd } = openRegularFile(path, (why) => new DataError(`cannot read ${source}: ${why}`, { source }));
   try {
     // utf8 decoding in the stream keeps a character split across two reads whole.
@@ -18,4 +22,10 @@ export async function readCsvColumnFile(path: string, opts: CsvColumnOptions = {
     throw new DataError(`cannot read ${source}: ${fileErrorReason(err)}`, { source });
   }
   return reader.end();
+}
+
+/** Reads one numeric column of the file at `path`. */
+export async function readCsvColumnFile(path: string, opts: CsvColumnOptions = {}): Promise<Float64Array> {
+  const { column, ...rest } = opts;
+  return (await readCsvTable(path, { ...rest, columns: column === undefined ? undefined : [column] })).values[0]!;
 }
