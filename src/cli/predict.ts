@@ -22,8 +22,8 @@ export const predictCommand: CommandModule<object, Args> = {
       .option('out', { requiresArg: true, type: 'string', describe: 'output CSV (default: stdout)' })
       .example('$0 predict --model models/model.onnx --data series.csv --column value --out preds.csv', ''),
   handler: async (a) => {
-    const { series } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);
-    const r = await predictSeries(a.model, series, { window: a.window, ep: a.ep, device: a.device });
+    const { inputs } = await loadSeries(a.data ? { file: a.data, column: column(a.column) } : null, a.seed);
+    const r = await predictSeries(a.model, inputs, { window: a.window, ep: a.ep, device: a.device });
     if (a.out) {
       writeFileAtomic(a.out, csvChunks(r));
       process.stderr.write(`wrote ${r.count} predictions (window ${r.window}) to ${a.out}\n`);

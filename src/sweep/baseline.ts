@@ -3,14 +3,14 @@
 
 import { accuracy } from '../metrics/accuracy.ts';
 import { actualValues, naiveForecast, windowOrigins } from '../metrics/baselines.ts';
-import { prepareDataset } from '../train/dataset.ts';
+import { prepareDataset, singleSeries } from '../train/dataset.ts';
 
 /** MSE of the last-value forecast on the test split for this window; null when there are no test rows or the series
  *  is too short for the window (the job itself then fails with the reason). */
 export function naiveMse(series: Float64Array, source: string, window: number): number | null {
   let d;
   try {
-    d = prepareDataset(series, source, { window, normalize: false });
+    d = prepareDataset(singleSeries(source, series), { window });
   } catch {
     return null;
   }
