@@ -9,7 +9,7 @@ import { FILES } from '../artifacts/manifest.ts';
 import type { Split } from '../data/split.ts';
 import type { Evaluation } from '../metrics/evaluate.ts';
 import { writeFileAtomic } from '../node/files.ts';
-import { dataFingerprint, loadSeries, type DataSource } from '../train/dataset.ts';
+import { dataFingerprint, loadSeries, prepareDataset, type DataSource } from '../train/dataset.ts';
 import { PRESETS, type PresetName, type TrainSettings } from '../train/presets.ts';
 import { train, type Metrics, type TrainOptions } from '../train/trainer.ts';
 import { ForecastError } from '../forecast/errors.ts';
@@ -69,13 +69,13 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
   const given = Object.fromEntries(Object.keys(PRESETS[preset]).map((k) => [k, o[k as keyof TrainSettings]]).filter(([, v]) => v !== undefined));
   const settings: TrainSettings = { ...PRESETS[preset], ...given };
   const series = await loadSeries(o.data, settings.seed);
-  const rows = series.target.length - settings.window - settings.horizon + 1;
-  if (rows < 1) throw new ForecastError(`${series.source}: ${series.target.length} values leave no window of ${settings.window} with a horizon of ${settings.horizon}`);
+  // The trainer's own windowing says how many rows there are (and refuses a series too short for one).
+  const rows = prepareDataset(series, { window: settings.window, horizon: settings.horizon }).count;
   let splits: Split[];
   try {
     splits = backtestSplits(rows, o.folds, settings.horizon, { testSize: o.testSize });
   } catch (e) {
-    throw new ForecastError(`${series.source}: --folds ${o.folds}: ${(e as Error).message}`);
+    throw new ForecastError(`--folds ${o.folds}: ${(e as Error).message}`);
   }
   const fingerprint = dataFingerprint(series);
   const results: FoldResult[] = [];

@@ -85,5 +85,5 @@ test('backtest: a folder of another backtest is refused; too many folds is one l
   });
   const many = cli('backtest', '--data', file, '--column', 'y', '--window', '6', '--folds', '60', '--out', join(root, 'many'));
   assert.equal(many.status, 1);
-  assert.equal(many.stderr, `error: ${file}: --folds 60: 60 folds of 1 test row after 42 training rows need 102 rows; there are 84: use fewer folds or more data\n`);
+  assert.equal(many.stderr, `error: --folds 60: 60 folds of 1 test row after 42 training rows need 102 rows; there are 84: use fewer folds or more data\n`);
 });
