@@ -1,4 +1,5 @@
-// The flags that say which series of a CSV file a command reads, shared by the commands that read one.
+// The flags that say which data a command reads (file, columns, target, CSV dialect), shared by every command that
+// reads a series, and the DataSource they make.
 import type { Argv } from 'yargs';
 import { FILL_POLICIES, type FillPolicy } from '../data/fill.ts';
 import type { DataSource } from '../train/dataset.ts';
@@ -6,45 +7,36 @@ import { UserError } from './errors.ts';
 import { column } from './validate.ts';
 
 export interface DataArgs {
-  data?: string;
-  column?: (string | number)[];
-  target?: string;
-  delimiter?: string;
-  fill?: FillPolicy;
-  where?: string;
-  'date-column'?: string;
+  data?: string; column?: string; columns?: string; target?: string; delimiter?: string; fill?: FillPolicy; where?: string;
 }
 
-export function dataFlags<T>(y: Argv<T>, o: { required: boolean }) {
+export function dataFlags<T>(y: Argv<T>): Argv<T & DataArgs> {
   return y
-    .option('data', { requiresArg: true, type: 'string', demandOption: o.required, describe: 'CSV file with the series' })
-    .option('column', { requiresArg: true, type: 'array', string: true, describe: 'input column(s), by header name or 0-based index: --column a b, or a,b' })
-    .option('target', { requiresArg: true, type: 'string', describe: 'the forecast column (default: the first input column)' })
-    .option('delimiter', { requiresArg: true, type: 'string', describe: 'one character, or tab (default: sniffed from the first line)' })
-    .option('fill', { requiresArg: true, choices: FILL_POLICIES, describe: 'empty cells and NA: stop with the line (error), carry the last value, interpolate or drop the row' })
-    .option('where', { requiresArg: true, type: 'string', describe: 'long format: keep the rows whose COLUMN is VALUE (COLUMN=VALUE)' })
-    .option('date-column', { requiresArg: true, type: 'string', describe: 'the date column (default: found by name or content)' });
+    .option('data', { requiresArg: true, type: 'string', describe: 'CSV file with the series (default: the tutorial\'s noisy sine)' })
+    .option('column', { requiresArg: true, type: 'string', describe: 'the one CSV column read and forecast, by header name or 0-based index' })
+    .option('columns', { requiresArg: true, type: 'string', describe: 'input columns, e.g. temp_max,temp_min,wind (the model\'s features, in this order)' })
+    .option('target', { requiresArg: true, type: 'string', describe: 'the column forecast: one of --columns or another (default: the first of --columns)' })
+    .option('delimiter', { requiresArg: true, type: 'string', describe: 'CSV delimiter, one character (default: sniffed; tab for .tsv)' })
+    .option('fill', { requiresArg: true, choices: FILL_POLICIES, describe: 'empty or NA cells: error (default), ffill, interpolate or drop' })
+    .option('where', { requiresArg: true, type: 'string', describe: 'long-format files: keep the rows whose COLUMN is VALUE, e.g. symbol=MSFT' })
+    .check((a) => {
+      for (const k of ['column', 'columns', 'target', 'delimiter', 'fill', 'where'] as const) {
+        if (a[k] !== undefined && a.data === undefined) throw new UserError(`--${k} needs --data`);
+      }
+      if (a.column !== undefined && a.columns !== undefined) throw new UserError('give --column or --columns, not both');
+      return true;
+    }) as unknown as Argv<T & DataArgs>;
 }
 
-/** The flags as a DataSource; undefined without --data. */
-export function dataSourceOf(a: DataArgs): DataSource | undefined {
-  if (a.data === undefined) {
-    const stray = (['column', 'target', 'delimiter', 'fill', 'where', 'date-column'] as const).find((k) => a[k] !== undefined);
-    if (stray) throw new UserError(`--${stray} needs --data`);
-    return undefined;
-  }
-  const columns = a.column?.flatMap((c) => String(c).split(',')).map((c) => column(c.trim())!);
-  if (columns?.some((c) => c === '')) throw new UserError('--column: an empty column name');
+export function dataSource(a: DataArgs): DataSource | null {
+  if (a.data === undefined) return null;
   let where: DataSource['where'];
   if (a.where !== undefined) {
-    const eq = a.where.indexOf('=');
-    if (eq <= 0) throw new UserError(`--where must be COLUMN=VALUE, got "${a.where}"`);
-    where = { column: a.where.slice(0, eq), value: a.where.slice(eq + 1) };
+    const at = a.where.indexOf('=');
+    if (at < 1) throw new UserError(`--where must be COLUMN=VALUE, got "${a.where}"`);
+    where = { column: a.where.slice(0, at).trim(), value: a.where.slice(at + 1) };
   }
-  const delimiter = a.delimiter === 'tab' || a.delimiter === '\\t' ? '\t' : a.delimiter;
-  if (delimiter !== undefined && [...delimiter].length !== 1) throw new UserError(`--delimiter must be one character (or tab), got "${delimiter}"`);
-  return {
-    file: a.data, ...(columns && { columns }), ...(a.target !== undefined && { target: a.target }), ...(delimiter !== undefined && { delimiter }),
-    ...(a.fill && { fill: a.fill }), ...(where && { where }), ...(a['date-column'] !== undefined && { dateColumn: a['date-column'] }),
-  };
+  const columns = a.columns?.split(',').map((c) => c.trim());
+  if (columns?.some((c) => c === '')) throw new UserError(`--columns has an empty name: "${a.columns}"`);
+  return { file: a.data, column: column(a.column), columns, target: column(a.target), delimiter: a.delimiter, fill: a.fill, where };
 }

@@ -5,8 +5,7 @@ import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { LOCAL_MODES, type LocalMode } from '../graph/preprocess.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { LR_SCHEDULES, PRESET_NAMES, type LrSchedule, type PresetName, type TrainSettings } from '../train/presets.ts';
-import { UserError } from './errors.ts';
-import { intAtLeast, positive, sizeList } from './validate.ts';
+import { fraction, intAtLeast, positive, sizeList } from './validate.ts';
 
 export interface SettingsArgs {
   preset: PresetName; hidden?: number; layers?: number; window?: number; dense?: string; horizon?: number; epochs?: number; 'batch-size'?: number;
@@ -44,11 +43,4 @@ export function settingsOf(a: SettingsArgs): Partial<TrainSettings> {
     patience: a.patience, lrSchedule: a['lr-schedule'],
   };
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
-}
-
-function fraction(name: string) {
-  return (v: number): number => {
-    if (!(Number.isFinite(v) && v >= 0 && v < 1)) throw new UserError(`--${name} must be a number in [0, 1), got ${v}`);
-    return v;
-  };
 }

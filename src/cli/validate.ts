@@ -24,6 +24,15 @@ export function positive(name: string) {
   };
 }
 
+/** A share in [0, 1). */
+export function fraction(name: string) {
+  return (v: number): number => {
+    given(name, v);
+    if (!(Number.isFinite(v) && v >= 0 && v < 1)) throw new UserError(`--${name} must be a number in [0, 1), got ${v}`);
+    return v;
+  };
+}
+
 /** "32,16" -> [32, 16]; "" -> []. */
 export function sizeList(name: string) {
   return (v: string | undefined) => {

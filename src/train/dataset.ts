@@ -71,7 +71,7 @@ export interface Dataset extends Examples {
 function checkFloat32(series: Float64Array, source: string, name: string): void {
   const MAX = 3.4028234663852886e38;
   const i = series.findIndex((v) => !(Math.abs(v) <= MAX));
-  if (i >= 0) throw new DataError(`${source}: value ${series[i]} (value ${i + 1} of column ${name}) is outside float32's range (±3.4e38)`);
+  if (i >= 0) throw new DataError(`${source}: value ${series[i]} (value ${i + 1} of ${name}) is outside float32's range (±3.4e38)`);
 }
 
 /**
@@ -80,8 +80,9 @@ function checkFloat32(series: Float64Array, source: string, name: string): void 
  * train and test, so no training target is a test target.
  */
 export function prepareDataset(data: SeriesData, o: { window: number; horizon?: number; split?: Split }): Dataset {
-  for (const [k, c] of data.inputs.entries()) checkFloat32(c, data.source, data.names[k]!);
-  checkFloat32(data.target, data.source, data.targetName);
+  const one = data.inputs.length === 1 && data.targetIndex === 0;
+  for (const [k, c] of data.inputs.entries()) checkFloat32(c, data.source, one ? 'the series' : `column ${data.names[k]}`);
+  if (data.targetIndex === null) checkFloat32(data.target, data.source, `column ${data.targetName}`);
   const horizon = o.horizon ?? 1;
   const ex = forecastWindows(data.inputs, data.target, { window: o.window, horizon });
   const split = o.split ?? gapped(seriesSplit(ex.count, data.source === 'tutorial'), horizon);

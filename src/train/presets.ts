@@ -45,7 +45,7 @@ export const PRESETS = {
     loss: 'mse', accumulateGrad: false, valFraction: 0, patience: 0, lrSchedule: 'constant',
   },
   default: {
-    hidden: 5, layers: 1, window: 10, dense: [], horizon: 1, epochs: 200, batchSize: 32, lr: 1e-2, optimizer: 'adam', seed: 0, normalize: true, local: 'last',
+    hidden: 16, layers: 1, window: 24, dense: [], horizon: 1, epochs: 200, batchSize: 32, lr: 3e-3, optimizer: 'adam', seed: 0, normalize: true, local: 'last',
     loss: 'mse', accumulateGrad: false, valFraction: 0.15, patience: 40, lrSchedule: 'plateau',
   },
 } satisfies Record<string, TrainSettings>;

@@ -239,7 +239,9 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
       stoppedEarly = true;
       break;
     }
-    const chunk = Math.min(epochsPerRun, settings.epochs - epoch);
+    // Every evaluation epoch ends a call, so which epochs are evaluated (and kept, and change the learning rate)
+    // does not depend on the steps per run.
+    const chunk = Math.min(epochsPerRun, evalEvery - (epoch % evalEvery), settings.epochs - epoch);
     const lr = schedule.at(epoch);
     let results;
     try {
@@ -251,7 +253,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
       const what = e.where === 'loss' ? `the loss became ${e.value}` : 'the parameters became non-finite';
       throw new TrainError(`${what} at epoch ${epoch + 1 + e.epoch}, step ${e.step}; training stopped, the last good checkpoint (epoch ${epoch}) is ${ckptPath} (try a lower --lr)`);
     }
-    const evalDue = results.some((_, k) => (epoch + k + 1) % evalEvery === 0) || epoch + chunk === settings.epochs;
+    const evalDue = (epoch + chunk) % evalEvery === 0 || epoch + chunk === settings.epochs;
     for (const [k, r] of results.entries()) {
       epoch++;
       lastTrainLoss = r.loss;
