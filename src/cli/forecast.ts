@@ -26,7 +26,6 @@ export const forecastCommand: CommandModule<object, Args> = {
     const svg = a.svg ?? join(dirname(a.out), 'forecast.svg');
     writeFileAtomic(a.out, forecastCsv(f));
     writeFileAtomic(svg, forecastPicture(f));
-    for (const w of f.series.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${f.values.length} steps of ${f.series.targetName} past the end of ${f.series.source}: ${describeMethod(f)}\nwrote ${a.out}, ${svg}\n`);
   },
 };

@@ -74,7 +74,6 @@ export const trainCommand: CommandModule<object, Args> = {
       onStart: (s) => {
         if (a.quiet) return;
         if (s.note && a.ep === 'auto') process.stderr.write(`${s.note}\n`);
-        for (const w of s.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stderr.write(`training on ${s.ep}: ${s.trainRows} train rows, ${s.valRows} validation rows, ${s.testRows} test rows, ${s.stepsPerEpoch} steps/epoch, ${s.stepsPerRun} steps per run${s.startEpoch ? `, resuming at epoch ${s.startEpoch}` : ''}${s.builtArtifacts ? ` (built the artifacts in ${a.out})` : ''}; losses are ${s.settings.loss.toUpperCase()} in the data's units\n`);
       },
       onEpoch: (e) => progress.epoch(e),

@@ -3,7 +3,7 @@ import { UserError } from './errors.ts';
 
 // yargs calls a coerce function only for a flag that is present (or has a default), so undefined here means the
 // flag was given without a value (`--window --epochs 3`), which yargs would otherwise drop in favour of the default.
-function given(name: string, v: unknown): void {
+export function given(name: string, v: unknown): void {
   if (v === undefined) throw new UserError(`--${name} needs a value`);
   if (Array.isArray(v)) throw new UserError(`--${name} was given ${v.length} times; give it once`);
 }

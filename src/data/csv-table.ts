@@ -17,6 +17,16 @@ export interface WhereFilter {
   value: string;
 }
 
+/** How to read a file, apart from which value columns: what a command line's CSV flags say. */
+export type CsvReadOptions = Pick<CsvTableOptions, 'delimiter' | 'fill' | 'dateColumn' | 'where'>;
+
+/** A long-format file read as one table per value of its group column, in order of first appearance. */
+export interface SeriesGroups {
+  groups: Map<string, SeriesTable>;
+  /** Every warning: the file's, then each group's (which name the group). */
+  warnings: string[];
+}
+
 export interface CsvTableOptions {
   /** The value columns; default: the first column that holds a number on the first data row and is not the date
    *  column or named like one. */
@@ -36,6 +46,8 @@ export interface CsvTableOptions {
    *  column whose first cell is an ISO 8601 date; null: none. */
   dateColumn?: ColumnSpec | null;
   where?: WhereFilter;
+  /** Long format: the column whose value says which series a row belongs to; read with {@link CsvTableReader.endGroups}. */
+  group?: ColumnSpec;
 }
 
 /** Columns of one series, rows oldest first. */
@@ -65,6 +77,15 @@ const WATCHED_VALUES = 1000;
 // Blank lines before the first line that has content.
 const FIRST_LINE = /^(?:[ \uFEFF]*(?:\r\n|\r|\n))*([^\r\n]*[^ \uFEFF\r\n][^\r\n]*)[\r\n]/;
 
+/** One series being read: its rows so far and the direction of its dates. */
+interface Accumulator {
+  values: Float64Array[];
+  dates: Float64Array;
+  count: number;
+  direction: number;
+  previousLine: number;
+}
+
 interface Watched {
   at: number;
   name: string;
@@ -85,18 +106,17 @@ export class CsvTableReader {
   private dateAt = -1;
   private dateYears = false;
   private whereAt = -1;
-  /** Column indices in slot order: values, then the date, the filter and the watched columns where there are. */
+  private groupAt = -1;
+  /** Column indices in slot order: values, then the date, the filter, the group and the watched columns where
+   *  there are. */
   private kept: number[] = [];
   private needed = 0;
   private watched: Watched[] = [];
   private watchedRows = 0;
   private readonly warnings: string[] = [];
 
-  private values: Float64Array[] = [];
-  private dates: Float64Array = new Float64Array(0);
-  private count = 0;
-  private direction = 0;
-  private previousLine = 0;
+  /** By group ('' without a group column), in order of first appearance. */
+  private readonly series = new Map<string, Accumulator>();
   private filteredOut = 0;
   private readonly whereSeen = new Set<string>();
 
@@ -120,40 +140,62 @@ export class CsvTableReader {
 
   /** Finishes the last line and returns the table. */
   end(): SeriesTable {
+    if (this.opts.group !== undefined) throw new Error('a reader with a group column ends with endGroups()');
+    this.finishReading();
+    const long = this.opts.where ? null : this.longFormat(2);
+    if (long) this.warn(`${long.text}: the file looks long-format (several series one after another); pick one with --where ${long.name}=VALUE`);
+    const table = this.table(this.series.get('')!, '');
+    return { ...table, warnings: [...this.warnings, ...table.warnings] };
+  }
+
+  /** Finishes the last line and returns one table per group (the reader needs the `group` option). */
+  endGroups(): SeriesGroups {
+    if (this.opts.group === undefined) throw new Error('endGroups() needs a group column');
+    this.finishReading();
+    const groups = new Map([...this.series].map(([id, acc]) => [id, this.table(acc, `${this.labelOf(this.groupAt)} = ${JSON.stringify(id)}: `)]));
+    return { groups, warnings: [...this.warnings, ...[...groups.values()].flatMap((t) => t.warnings)] };
+  }
+
+  private finishReading(): void {
     if (!this.tokenizer) this.startWith(this.pending);
     const tokenizer = this.tokenizer!;
     tokenizer.end();
     if (this.phase === 'first') throw this.fail('the file has no data rows: it is empty or blank', tokenizer.lastLine());
     if (this.phase === 'first-data') throw this.fail('the file has a header but no data rows', this.headerLine);
-    if (this.count === 0) throw this.noMatch();
-    let values: Float64Array[] = this.values.map((v) => v.slice(0, this.count));
-    let dates = this.dateAt >= 0 ? this.dates.slice(0, this.count) : null;
-    if (this.direction < 0) {
+    if (this.series.size === 0) throw this.noMatch();
+  }
+
+  /** One series' rows oldest first, its gaps filled; its warnings start with `what` (the group it is). */
+  private table(acc: Accumulator, what: string): SeriesTable {
+    const warnings: string[] = [];
+    const warn = (detail: string) => this.warn(`${what}${detail}`, warnings);
+    const n = acc.count;
+    let values: Float64Array[] = acc.values.map((v) => v.slice(0, n));
+    let dates = this.dateAt >= 0 ? acc.dates.slice(0, n) : null;
+    if (acc.direction < 0) {
       values.forEach((v) => v.reverse());
       dates!.reverse();
-      this.warn(`the dates run newest first; the rows are read oldest first`);
+      warn('the dates run newest first; the rows are read oldest first');
     }
-    const columns = this.valueAt.map((i) => this.nameOf(i));
     if (this.fill !== 'error') {
       const empty = values.findIndex((v) => v.every(Number.isNaN));
-      if (empty >= 0) throw this.fail(`${this.labelOf(this.valueAt[empty]!)} has no values: every cell is missing`);
+      if (empty >= 0) throw this.fail(`${what}${this.labelOf(this.valueAt[empty]!)} has no values: every cell is missing`);
       const f = fillMissing(values, this.fill);
-      const dropped = this.count - f.columns[0]!.length;
-      if (f.columns[0]!.length === 0) throw this.fail('every row has a missing value: fill "drop" leaves no rows');
+      const kept = f.columns[0]!.length;
+      if (kept === 0) throw this.fail(`${what}every row has a missing value: fill "drop" leaves no rows`);
       values = f.columns;
       if (dates && f.kept) dates = Float64Array.from(f.kept, (r) => dates![r]!);
-      f.filled.forEach((n, k) => n > 0 && this.warn(`filled ${plural(n, 'missing cell')} in ${this.labelOf(this.valueAt[k]!)} (${this.fill})`));
-      if (dropped > 0) this.warn(`dropped ${plural(dropped, 'row')} with missing values${this.fill === 'drop' ? '' : ' before the first value of every column'}`);
+      f.filled.forEach((k, c) => k > 0 && warn(`filled ${plural(k, 'missing cell')} in ${this.labelOf(this.valueAt[c]!)} (${this.fill})`));
+      if (kept < n) warn(`dropped ${plural(n - kept, 'row')} with missing values${this.fill === 'drop' ? '' : ' before the first value of every column'}`);
     }
-    const long = this.opts.where ? null : this.longFormat(2);
-    if (long) this.warn(`${long.text}: the file looks long-format (several series one after another); pick one with --where ${long.name}=VALUE`);
+    const columns = this.valueAt.map((i) => this.nameOf(i));
     const dateColumn = this.dateAt >= 0 ? this.nameOf(this.dateAt) : null;
-    return { columns, values, dates, dateColumn, frequency: dates ? inferFrequency(dates) : null, warnings: this.warnings };
+    return { columns, values, dates, dateColumn, frequency: dates ? inferFrequency(dates) : null, warnings };
   }
 
   private specs(): ColumnSpec[] {
     const o = this.opts;
-    return [...(o.columns ?? []), ...(o.dateColumn != null ? [o.dateColumn] : []), ...(o.where ? [o.where.column] : [])];
+    return [...(o.columns ?? []), ...(o.dateColumn != null ? [o.dateColumn] : []), ...(o.where ? [o.where.column] : []), ...(o.group !== undefined ? [o.group] : [])];
   }
 
   private tokenize(delimiter: string): CsvTokenizer {
@@ -210,9 +252,12 @@ export class CsvTableReader {
       this.dateYears = true;
     }
     if (o.where) this.whereAt = this.find(o.where.column, 'filter ');
-    for (const [at, role] of [[this.dateAt, 'date'], [this.whereAt, 'filter']] as const) {
-      if (at >= 0 && this.valueAt.includes(at)) throw this.fail(`${this.labelOf(at)} is both a value column and the ${role} column`, this.headerLine || undefined);
+    if (o.group !== undefined) this.groupAt = this.find(o.group, 'group ');
+    const roles = [[this.dateAt, 'date'], [this.whereAt, 'filter'], [this.groupAt, 'group']] as const;
+    for (const [at, role] of roles) {
+      if (at >= 0 && this.valueAt.includes(at)) throw this.fail(`the value column and the ${role} column are both ${JSON.stringify(this.nameOf(at))}`, this.headerLine || undefined);
     }
+    if (this.groupAt >= 0 && this.groupAt === this.dateAt) throw this.fail(`the date column and the group column are both ${JSON.stringify(this.nameOf(this.groupAt))}`, this.headerLine || undefined);
   }
 
   private find(spec: ColumnSpec, role: string): number {
@@ -235,7 +280,7 @@ export class CsvTableReader {
   private resolveFromData(row: CsvRow): void {
     const cells = row.cells;
     const width = Math.max(cells.length, this.names?.length ?? 0);
-    const taken = (i: number) => this.valueAt.includes(i) || i === this.whereAt || i === this.dateAt;
+    const taken = (i: number) => this.valueAt.includes(i) || i === this.whereAt || i === this.groupAt || i === this.dateAt;
     const named = (i: number) => DATE_NAMES.test(this.names?.[i] ?? '');
     const cell = (i: number) => cells[i]?.trim() ?? '';
     if (this.opts.dateColumn === undefined) {
@@ -253,34 +298,33 @@ export class CsvTableReader {
       const free = range(width).filter((i) => !taken(i) && !named(i));
       // A column of numbers, else the first free one: its first cell is then reported as not a number.
       const pick = free.find((i) => looksNumeric(cell(i)) || MISSING.test(cell(i))) ?? free[0];
-      if (pick === undefined) throw this.fail('no column is left to read values from: every column is the date or the filter', row.line);
+      if (pick === undefined) throw this.fail('no column is left to read values from: every column is the date, the filter or the group', row.line);
       this.valueAt = [pick];
     }
-    if (!this.opts.where) {
+    if (!this.opts.where && this.opts.group === undefined) {
       this.watched = range(cells.length)
         .filter((i) => !taken(i) && !this.valueAt.includes(i) && cell(i) !== '' && !looksNumeric(cell(i)) && !MISSING.test(cell(i)) && Number.isNaN(parseDate(cell(i))))
         .slice(0, WATCHED_COLUMNS)
         .map((at) => ({ at, name: this.nameOf(at), counts: new Map() }));
     }
-    this.values = this.valueAt.map(() => new Float64Array(1024));
-    if (this.dateAt >= 0) this.dates = new Float64Array(1024);
     this.keep();
   }
 
   private keep(): void {
-    const extra = [this.dateAt, this.whereAt].filter((i) => i >= 0);
+    const extra = [this.dateAt, this.whereAt, this.groupAt].filter((i) => i >= 0);
     this.needed = Math.max(...this.valueAt, ...extra) + 1;
     this.kept = [...this.valueAt, ...extra, ...this.watched.map((w) => w.at)];
     this.tokenizer!.keepOnly(this.kept);
   }
 
   private cell(row: CsvRow, slot: number): string {
-    return (row.whole ? row.cells[this.kept[slot]!] : row.cells[slot]) ?? '';
+    const column = this.kept[slot]!;
+    return (row.whole ? row.cells[column] : row.cells[this.kept.indexOf(column)]) ?? '';
   }
 
   private data(row: CsvRow): void {
     if (row.count < this.needed) {
-      const missing = [...this.valueAt, this.dateAt, this.whereAt].find((i) => i >= row.count)!;
+      const missing = [...this.valueAt, this.dateAt, this.whereAt, this.groupAt].find((i) => i >= row.count)!;
       throw this.fail(`the row has ${plural(row.count, 'cell')}, too few for ${this.labelOf(missing)}`, row.line);
     }
     let slot = this.valueAt.length;
@@ -293,37 +337,48 @@ export class CsvTableReader {
         return;
       }
     }
+    let key = '';
+    if (this.groupAt >= 0) {
+      key = this.cell(row, slot++).trim();
+      if (key === '') throw this.fail(`the cell in group ${this.labelOf(this.groupAt)} is empty`, row.line);
+    }
     if (this.watchedRows < WATCHED_ROWS) this.watch(row, slot);
 
-    if (this.count === this.values[0]!.length) {
-      this.values = this.values.map((v) => grow(v));
-      if (dateSlot >= 0) this.dates = grow(this.dates);
+    let acc = this.series.get(key);
+    if (!acc) {
+      acc = { values: this.valueAt.map(() => new Float64Array(64)), dates: new Float64Array(dateSlot >= 0 ? 64 : 0), count: 0, direction: 0, previousLine: 0 };
+      this.series.set(key, acc);
     }
-    if (dateSlot >= 0) this.date(this.cell(row, dateSlot), row.line);
-    this.valueAt.forEach((at, k) => (this.values[k]![this.count] = this.number(this.cell(row, k), at, row.line)));
-    this.count++;
+    if (acc.count === acc.values[0]!.length) {
+      acc.values = acc.values.map((v) => grow(v));
+      if (dateSlot >= 0) acc.dates = grow(acc.dates);
+    }
+    if (dateSlot >= 0) this.date(acc, this.cell(row, dateSlot), row.line);
+    const a = acc;
+    this.valueAt.forEach((at, k) => (a.values[k]![a.count] = this.number(this.cell(row, k), at, row.line)));
+    acc.count++;
   }
 
-  private date(text: string, line: number): void {
+  private date(acc: Accumulator, text: string, line: number): void {
     const cell = text.trim();
     const label = `date ${this.labelOf(this.dateAt)}`;
     if (cell === '') throw this.fail(`the cell in ${label} is empty`, line);
     const d = parseDate(cell, this.dateYears);
     if (Number.isNaN(d)) throw this.fail(`cell ${show(cell)} in ${label} is not an ISO 8601 date (2024-01-31, 2024-01-31 12:00, 2024-01)`, line);
-    if (this.count > 0) {
-      const before = this.dates[this.count - 1]!;
+    if (acc.count > 0) {
+      const before = acc.dates[acc.count - 1]!;
       const step = Math.sign(d - before);
-      if (step === 0 || (this.direction !== 0 && step !== this.direction)) {
-        const what = step === 0 ? `date ${formatDate(d)} comes again (line ${this.previousLine} has it)` : `date ${formatDate(d)} comes after ${formatDate(before)} (line ${this.previousLine})`;
+      if (step === 0 || (acc.direction !== 0 && step !== acc.direction)) {
+        const what = step === 0 ? `date ${formatDate(d)} comes again (line ${acc.previousLine} has it)` : `date ${formatDate(d)} comes after ${formatDate(before)} (line ${acc.previousLine})`;
         // Two series' first rows may already say it: a date that comes again is itself a sign of long format.
         const long = this.longFormat(1);
         const why = long ? `; ${long.text}: the file looks long-format, pick one series with --where ${long.name}=VALUE` : '';
         throw this.fail(`${what}: the dates must all increase (or all decrease)${why}`, line);
       }
-      this.direction = step;
+      acc.direction = step;
     }
-    this.dates[this.count] = d;
-    this.previousLine = line;
+    acc.dates[acc.count] = d;
+    acc.previousLine = line;
   }
 
   private number(text: string, at: number, line: number): number {
@@ -384,13 +439,20 @@ export class CsvTableReader {
     return name ? `column "${name}"` : `column ${i}`;
   }
 
-  private warn(detail: string): void {
-    this.warnings.push(this.source ? `${this.source}: ${detail}` : detail);
+  private warn(detail: string, into = this.warnings): void {
+    into.push(this.source ? `${this.source}: ${detail}` : detail);
   }
 
   private fail(detail: string, line?: number): DataError {
     return dataError(detail, { source: this.source, line });
   }
+}
+
+/** Reads a whole long-format CSV text into one table per group (`opts.group`). */
+export function parseCsvGroups(text: string, opts: CsvTableOptions & { group: ColumnSpec }): SeriesGroups {
+  const reader = new CsvTableReader(opts);
+  reader.push(text);
+  return reader.endGroups();
 }
 
 /** Reads a whole CSV text into a table. */

@@ -69,11 +69,12 @@ export class CsvTokenizer {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  /** From the next row on, keep only these columns' cells, at slot k for `columns[k]`. */
+  /** From the next row on, keep only these columns' cells, at slot k for `columns[k]` (a column listed twice: at its
+   *  first slot). */
   keepOnly(columns: readonly number[]): void {
     this.whole = false;
     this.slots = new Int32Array(Math.max(0, ...columns) + 1).fill(-1);
-    columns.forEach((c, k) => (this.slots[c] = k));
+    columns.forEach((c, k) => this.slots[c]! < 0 && (this.slots[c] = k));
     this.cells = new Array<string>(columns.length).fill('');
   }
 

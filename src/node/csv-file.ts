@@ -3,13 +3,22 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { CsvColumnOptions } from '../data/csv.ts';
-import { CsvTableReader, type CsvTableOptions, type SeriesTable } from '../data/csv-table.ts';
+import { CsvTableReader, type ColumnSpec, type CsvTableOptions, type SeriesGroups, type SeriesTable } from '../data/csv-table.ts';
 import { DataError } from '../data/errors.ts';
 import { fileErrorReason, openRegularFile } from './regular-file.ts';
 
 /** Reads the file at `path` into a table; errors name the file as `opts.source`, or else as `path`. A .tsv file is
  *  read with tabs unless `opts.delimiter` says otherwise. */
 export async function readCsvTable(path: string, opts: CsvTableOptions = {}): Promise<SeriesTable> {
+  return (await streamFile(path, opts)).end();
+}
+
+/** Reads a long-format file into one table per value of its `opts.group` column. */
+export async function readCsvGroups(path: string, opts: CsvTableOptions & { group: ColumnSpec }): Promise<SeriesGroups> {
+  return (await streamFile(path, opts)).endGroups();
+}
+
+async function streamFile(path: string, opts: CsvTableOptions): Promise<CsvTableReader> {
   const source = opts.source ?? path;
   const delimiter = opts.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : undefined);
   const reader = new CsvTableReader({ ...opts, source, delimiter });
@@ -21,7 +30,7 @@ export async function readCsvTable(path: string, opts: CsvTableOptions = {}): Pr
     if (err instanceof DataError) throw err;
     throw new DataError(`cannot read ${source}: ${fileErrorReason(err)}`, { source });
   }
-  return reader.end();
+  return reader;
 }
 
 /** Reads one numeric column of the file at `path`. */

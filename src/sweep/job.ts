@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FILES } from '../artifacts/manifest.ts';
 import { CheckpointError } from '../artifacts/checkpoint.ts';
 import { backtest, readBacktest } from '../backtest/backtest.ts';
+import type { CsvReadOptions } from '../data/csv-table.ts';
 import { DataError } from '../data/errors.ts';
 import { ForecastError } from '../forecast/errors.ts';
 import { writeFileAtomic } from '../node/files.ts';
@@ -20,7 +21,8 @@ export interface JobSpec {
   series: string;
   /** Absolute, so every worker that mounts the output folder at the same path finds it. */
   dir: string;
-  data: { file: string; column: string | number };
+  /** The file, its value column and how to read it, as the plan read it. */
+  data: CsvReadOptions & { file: string; column: string | number };
   settings: TrainSettings;
   /** Score by a backtest of this many folds (the means over them) instead of one train run. */
   folds?: number;
@@ -73,7 +75,7 @@ export async function runJob(job: JobSpec, o: { last: boolean; signal?: AbortSig
   try {
     if (job.folds) {
       // The backtest skips its finished folds and resumes the one in progress itself.
-      const r = await backtest({ out: job.dir, data: { file: job.data.file, columns: [job.data.column] }, folds: job.folds, ...job.settings, checkpointSeconds: job.checkpointSeconds, signal: o.signal });
+      const r = await backtest({ out: job.dir, data: job.data, folds: job.folds, ...job.settings, checkpointSeconds: job.checkpointSeconds, signal: o.signal });
       if (r.interrupted) throw new Error(`job ${job.id} was stopped; its finished folds and checkpoint are kept for the next attempt`);
       return jobState(job.dir);
     }

@@ -1,5 +1,5 @@
 // The series a run trains on, windowed and split: the tutorial's (seeded) by default, or columns of a CSV file.
-import type { ColumnSpec, CsvTableOptions } from '../data/csv-table.ts';
+import type { ColumnSpec, CsvReadOptions } from '../data/csv-table.ts';
 import type { Frequency } from '../data/dates.ts';
 import { DataError } from '../data/errors.ts';
 import { tutorialSeries } from '../data/series.ts';
@@ -7,15 +7,18 @@ import { seriesSplit, type Split } from '../data/split.ts';
 import { forecastWindows, type Examples } from '../data/windows.ts';
 import { readCsvTable } from '../node/csv-file.ts';
 
-/** Where a run's data comes from: a CSV file, the columns the model reads and the one it forecasts. */
-export interface DataSource extends Pick<CsvTableOptions, 'delimiter' | 'fill' | 'where' | 'dateColumn'> {
+/** Where a run's data comes from: a CSV file, how to read it, the columns the model reads and the one it forecasts. */
+export interface DataSource extends CsvReadOptions {
   file: string;
-  /** The one column read and forecast: the same as columns [column]. */
+  /** The one column read and forecast: the same as columns [column] (default: the first numeric column that is not
+   *  the date column). */
   column?: ColumnSpec;
-  /** The input columns (default: the file's first value column). */
+  /** The input columns. */
   columns?: ColumnSpec[];
   /** The forecast column: one of the inputs or another column (default: the first input). */
   target?: ColumnSpec;
+  /** Told what the reader noticed (filled cells, a long-format file, rows reordered); default: nothing. */
+  onWarning?: (message: string) => void;
 }
 
 /** A run's series in the data's units. */
@@ -31,31 +34,32 @@ export interface SeriesData {
   /** Each row's date (ms since 1970, UTC) and the step between them, when the file has a date column. */
   dates: Float64Array | null;
   frequency: Frequency | null;
-  warnings: string[];
 }
 
 export async function loadSeries(src: DataSource | null, seed: number): Promise<SeriesData> {
   if (!src) return singleSeries('tutorial', tutorialSeries(seed));
   if (src.column !== undefined && src.columns !== undefined) throw new DataError(`${src.file}: give one column or a list of columns, not both`);
-  const inputs = src.columns ?? (src.column !== undefined ? [src.column] : undefined);
+  const { file, column, columns, target, onWarning, ...read } = src;
+  const inputs = columns ?? (column !== undefined ? [column] : target !== undefined ? [target] : undefined);
   // The target is read as one more column unless it is written as one of the inputs.
-  const extra = src.target !== undefined && !inputs?.some((c) => String(c) === String(src.target)) ? [src.target] : [];
+  const extra = target !== undefined && !inputs!.some((c) => String(c) === String(target)) ? [target] : [];
   const specs = inputs ? [...inputs, ...extra] : undefined;
-  const table = await readCsvTable(src.file, { columns: specs, delimiter: src.delimiter, fill: src.fill, where: src.where, dateColumn: src.dateColumn });
+  const table = await readCsvTable(file, { ...read, columns: specs });
+  table.warnings.forEach((w) => onWarning?.(w));
   const F = inputs?.length ?? 1;
-  const t = src.target === undefined ? 0 : extra.length ? F : inputs!.findIndex((c) => String(c) === String(src.target));
+  const t = target === undefined ? 0 : extra.length ? F : inputs!.findIndex((c) => String(c) === String(target));
   // A target named by index among inputs named by header (or the reverse) is still one of the inputs.
   const found = table.columns.slice(0, F).indexOf(table.columns[t]!);
   const targetIndex = found >= 0 ? found : null;
   return {
-    source: src.file, names: table.columns.slice(0, F), inputs: table.values.slice(0, F), targetName: table.columns[t]!, target: table.values[t]!,
-    targetIndex, dates: table.dates, frequency: table.frequency, warnings: table.warnings,
+    source: file, names: table.columns.slice(0, F), inputs: table.values.slice(0, F), targetName: table.columns[t]!, target: table.values[t]!,
+    targetIndex, dates: table.dates, frequency: table.frequency,
   };
 }
 
 /** One series, read and forecast. */
 export function singleSeries(source: string, series: Float64Array, name = 'value'): SeriesData {
-  return { source, names: [name], inputs: [series], targetName: name, target: series, targetIndex: 0, dates: null, frequency: null, warnings: [] };
+  return { source, names: [name], inputs: [series], targetName: name, target: series, targetIndex: 0, dates: null, frequency: null };
 }
 
 /** Windowed examples in the data's units, with where they came from and how they split. */

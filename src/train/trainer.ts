@@ -75,8 +75,6 @@ export interface StartInfo {
   stepsPerRun: number;
   startEpoch: number;
   builtArtifacts: boolean;
-  /** What the data reader says the user should know (filled cells, a long-format file...). */
-  warnings: string[];
 }
 
 /** One epoch; every loss is the mean of the training loss function in the data's units (MSE by default). */
@@ -220,7 +218,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const stepsPerRun = Math.max(1, opts.stepsPerRun ?? Math.min(stepsPerEpoch * evalEvery, stepCap));
   const epochsPerRun = Math.max(1, Math.floor(stepsPerRun / stepsPerEpoch));
   opts.onStart?.({
-    ep, note, settings, trainRows: fit[1] - fit[0], valRows: val ? val[1] - val[0] : 0, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: rebuilt, warnings: series.warnings,
+    ep, note, settings, trainRows: fit[1] - fit[0], valRows: val ? val[1] - val[0] : 0, testRows, stepsPerEpoch, stepsPerRun, startEpoch: epoch, builtArtifacts: rebuilt,
   });
 
   const extra = () => ({ settings, data: series.source, fingerprint, preprocess, progress: { ...progress, schedule: schedule.saved() } });

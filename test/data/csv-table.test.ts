@@ -84,7 +84,7 @@ test('an explicit date column', () => {
   assert.equal(t.frequency, 'weekly');
   assert.match(failure('a,y\n1,1\n', { dateColumn: 'b' }), /no date column "b" in the header/);
   assert.match(failure('a,y\nx,1\n', { dateColumn: 'a' }), /cell "x" in date column "a" is not an ISO 8601 date/);
-  assert.match(failure('a,y\n2024-01-01,1\n', { dateColumn: 'a', columns: ['a'] }), /column "a" is both a value column and the date column/);
+  assert.match(failure('a,y\n2024-01-01,1\n', { dateColumn: 'a', columns: ['a'] }), /the value column and the date column are both "a"/);
 });
 
 test('delimiters: given, sniffed from the first line (tab, semicolon), comma otherwise', () => {
@@ -144,7 +144,7 @@ test('where: one series of a long-format file; no match names the values there a
   assert.equal(t.frequency, 'daily');
   assert.match(failure(csv, { where: { column: 'symbol', value: 'GOOG' } }), /^data\.csv: no row has column "symbol" = "GOOG"; its 4 rows hold "AAPL", "MSFT"$/);
   assert.match(failure(csv, { where: { column: 'ticker', value: 'A' } }), /line 1: no filter column "ticker" in the header/);
-  assert.match(failure(csv, { where: { column: 'symbol', value: 'A' }, columns: ['symbol'] }), /column "symbol" is both a value column and the filter column/);
+  assert.match(failure(csv, { where: { column: 'symbol', value: 'A' }, columns: ['symbol'] }), /the value column and the filter column are both "symbol"/);
 });
 
 test('a long-format file without a filter: refused when its dates repeat, a warning when it has none', () => {
