@@ -119,9 +119,9 @@ export function forecastPicture(f: Forecast): string {
   });
 }
 
-/** "direct (horizon 12)" or "steps 1–1 direct, 2–24 recursive: 24 runs, each fed the forecasts before it". */
+/** "direct: the model's horizon is 12", or "step 1 direct, 2–24 recursive (24 runs, each fed the forecasts before it)". */
 export function describeMethod(f: Pick<Forecast, 'method' | 'horizon' | 'runs' | 'values'>): string {
   if (f.method === 'direct') return `direct: the model's horizon is ${f.horizon}`;
-  const steps = f.values.length;
-  return `steps 1–${f.horizon} direct, ${f.horizon + 1}–${steps} recursive: ${f.runs} runs, each fed the forecasts before it`;
+  const direct = f.horizon === 1 ? 'step 1' : `steps 1–${f.horizon}`;
+  return `${direct} direct, ${f.horizon + 1}–${f.values.length} recursive (${f.runs} runs, each fed the forecasts before it)`;
 }

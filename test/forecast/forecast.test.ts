@@ -101,7 +101,7 @@ test('forecast command: CSV and picture written; --steps 0 and a folder without 
   mkdirSync(join(root, 'out'));
   const ok = cli('forecast', '--model', dir, '--data', file, '--steps', '4', '--out', out);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /^4 steps of a past the end of .*series\.csv: steps 1–1 direct, 2–4 recursive: 4 runs/);
+  assert.match(ok.stdout, /^4 steps of a past the end of .*series\.csv: step 1 direct, 2–4 recursive \(4 runs, each fed the forecasts before it\)\n/);
   assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 5);
   assert.match(readFileSync(join(root, 'out', 'forecast.svg'), 'utf8'), /<svg /);
 
