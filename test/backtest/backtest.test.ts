@@ -55,6 +55,24 @@ test('backtest: reproducible, a rerun skips finished folds, and each fold equals
   assert.equal(single.metrics.train_loss, fold.train_loss);
 });
 
+test('backtest interrupted in its second fold resumes it from the checkpoint: the same report as an uninterrupted run', async () => {
+  const root = tmp();
+  const file = writeSeries(root);
+  const data = { file, columns: ['y'] };
+  const stop = new AbortController();
+  let fold = 0;
+  const first = await backtest({
+    out: join(root, 'a'), data, folds: 3, ...SETTINGS, signal: stop.signal,
+    onFold: (f) => (fold = f.fold), onEpoch: (e) => fold === 2 && e.epoch === 3 && stop.abort(),
+  });
+  assert.deepEqual(first, { interrupted: true, report: null });
+  const states: string[] = [];
+  const resumed = (await backtest({ out: join(root, 'a'), data, folds: 3, ...SETTINGS, onFold: (f) => states.push(f.state) })).report!;
+  assert.deepEqual(states, ['done', 'resume', 'train']);
+  const straight = (await backtest({ out: join(root, 'b'), data, folds: 3, ...SETTINGS })).report!;
+  assert.deepEqual(withoutDirs(resumed), withoutDirs(straight));
+});
+
 test('backtest summary: each metric\'s mean and sample spread over the folds, for the model and both baselines', async () => {
   const root = tmp();
   const file = writeSeries(root);
