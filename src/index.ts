@@ -8,6 +8,7 @@ export { lstm, lstmParamShapes, type LstmParams } from './graph/layers/lstm.ts';
 export { linear, type LinearParams } from './graph/layers/linear.ts';
 export { forecaster, forecasterModel, initParameters, parameterSpecs, TUTORIAL_MODEL, type ModelConfig, type ParamSpec } from './graph/model.ts';
 export { paramLookup, type ForwardOptions, type ModelIO, type TrainableModel } from './graph/trainable.ts';
+export { withPreprocess, LOCAL_MODES, PREPROCESS_VALUES, type LocalMode, type Preprocess } from './graph/preprocess.ts';
 export { loss, type LossName } from './graph/losses.ts';
 
 export { gradients } from './autodiff/backward.ts';
@@ -38,7 +39,8 @@ export { OnnxError } from './onnx/errors.ts';
 export { UserError } from './errors.ts';
 
 export { train, TrainError, type TrainOptions, type TrainResult, type Metrics, type EpochReport } from './train/trainer.ts';
-export { PRESETS, type PresetName, type TrainSettings } from './train/presets.ts';
+export { PRESETS, LR_SCHEDULES, type LrSchedule, type PresetName, type TrainSettings } from './train/presets.ts';
+export { loadSeries, prepareDataset, type DataSource, type SeriesData, type Dataset } from './train/dataset.ts';
 export { predictSeries } from './train/predict.ts';
 export { createSession, resolveEp, EpError, type EpName } from './train/providers.ts';
 export { loadModelFile, type LoadedModel } from './node/onnx-file.ts';

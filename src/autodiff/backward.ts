@@ -5,6 +5,7 @@ import type { Composite, Graph } from '../graph/graph.ts';
 import type { Node } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
 import type { Value } from '../graph/value.ts';
+import { isFloat } from '../onnx/dtype.ts';
 import { DEFAULT_GRAD_OPTIONS, gradRule, type GradOptions } from './registry.ts';
 import './rules/index.ts';
 
@@ -13,9 +14,25 @@ export interface GradientsOptions extends Partial<GradOptions> {
   seed?: Value;
 }
 
+/** The nodes from `n` to the loss, shortened in the middle when long: "a (Exp) → b (Mul) → … → loss". */
+function pathToLoss(n: Node, GO: (Value | null)[], towardLoss: ReadonlyMap<Value, Node>, loss: Value): string {
+  const hops = [`${n.name} (${n.op})`];
+  let v = n.outputs.find((_, i) => GO[i]);
+  while (v && v !== loss) {
+    const next = towardLoss.get(v);
+    if (!next) break;
+    hops.push(`${next.name} (${next.op})`);
+    v = next.outputs.find((out) => out === loss || towardLoss.has(out));
+  }
+  hops.push(`loss "${loss.name}"`);
+  return (hops.length > 6 ? [...hops.slice(0, 3), '…', ...hops.slice(-2)] : hops).join(' → ');
+}
+
 export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: GradientsOptions = {}): Map<Value, Value> {
   const { seed, ...choices } = opts;
-  const options: GradOptions = { ...DEFAULT_GRAD_OPTIONS, ...choices };
+  // A choice given as undefined keeps its default.
+  const given = Object.fromEntries(Object.entries(choices).filter(([, v]) => v !== undefined));
+  const options: GradOptions = { ...DEFAULT_GRAD_OPTIONS, ...given };
   const o = new Ops(g);
   // The units to differentiate, in topological order: nodes, and each composite as one op in place of its members
   // (at its last member: its inputs exist before its first, everything using its outputs comes after its last).
@@ -29,16 +46,26 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: Gr
     if (!c) units.push(n);
     else if (seen.set(c, (seen.get(c) ?? 0) + 1).get(c) === c.members.size) units.push(c.node);
   }
-  // Forward reach from the parameters, backward reach from the loss: a unit matters if it is in both.
+  // Forward reach from the parameters, backward reach from the loss: a unit matters if it is in both. Integer and
+  // boolean values carry no gradient (shapes, indices, masks), so the forward reach stops at them.
   const fromParams = new Set<Value>(wrt);
-  for (const n of units) if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => fromParams.add(v));
+  for (const n of units) {
+    if (n.inputs.some((v) => v && fromParams.has(v))) n.outputs.forEach((v) => isFloat(v.dtype) && fromParams.add(v));
+  }
   const toLoss = new Set<Value>([loss]);
+  // For each value on the way to the loss, the unit that took it there: the path an error message shows.
+  const towardLoss = new Map<Value, Node>();
   const live: Node[] = [];
   for (let k = units.length - 1; k >= 0; k--) {
     const n = units[k]!;
     if (!n.outputs.some((v) => toLoss.has(v)) || !n.outputs.some((v) => fromParams.has(v))) continue;
     live.push(n);
-    n.inputs.forEach((v) => v && toLoss.add(v));
+    for (const v of n.inputs) {
+      if (v && !toLoss.has(v)) {
+        toLoss.add(v);
+        towardLoss.set(v, n);
+      }
+    }
   }
 
   const pending = new Map<Value, Value[]>();
@@ -63,7 +90,7 @@ export function gradients(g: Graph, loss: Value, wrt: readonly Value[], opts: Gr
     const GO = n.outputs.map(total);
     if (GO.every((x) => x === null)) continue;
     const rule = gradRule(n.op);
-    if (!rule) throw new Error(`no gradient rule for op ${n.op} (node ${n.name}); the loss depends on it`);
+    if (!rule) throw new Error(`no gradient rule for op ${n.op} (node ${n.name}); the loss needs it through ${pathToLoss(n, GO, towardLoss, loss)}`);
     const needs = (i: number) => {
       const v = n.inputs[i];
       return !!v && fromParams.has(v) && toLoss.has(v);

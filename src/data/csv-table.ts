@@ -74,8 +74,6 @@ const FILL_HINT = '; --fill ffill, interpolate or drop reads missing values';
 const WATCHED_COLUMNS = 8;
 const WATCHED_ROWS = 10_000;
 const WATCHED_VALUES = 1000;
-// Blank lines before the first line that has content.
-const FIRST_LINE = /^(?:[ \uFEFF]*(?:\r\n|\r|\n))*([^\r\n]*[^ \uFEFF\r\n][^\r\n]*)[\r\n]/;
 
 /** One series being read: its rows so far and the direction of its dates. */
 interface Accumulator {
@@ -134,7 +132,7 @@ export class CsvTableReader {
   push(chunk: string): void {
     if (this.tokenizer) return this.tokenizer.push(chunk);
     this.pending += chunk;
-    const line = FIRST_LINE.exec(this.pending)?.[1] ?? (this.pending.length > MAX_LINE_CHARS ? this.pending.slice(0, MAX_LINE_CHARS) : null);
+    const line = firstLine(this.pending, false);
     if (line !== null) this.startWith(line);
   }
 
@@ -157,7 +155,7 @@ export class CsvTableReader {
   }
 
   private finishReading(): void {
-    if (!this.tokenizer) this.startWith(this.pending);
+    if (!this.tokenizer) this.startWith(firstLine(this.pending, true)!);
     const tokenizer = this.tokenizer!;
     tokenizer.end();
     if (this.phase === 'first') throw this.fail('the file has no data rows: it is empty or blank', tokenizer.lastLine());
@@ -460,6 +458,26 @@ export function parseCsvTable(text: string, opts: CsvTableOptions = {}): SeriesT
   const reader = new CsvTableReader(opts);
   reader.push(text);
   return reader.end();
+}
+
+/**
+ * The first line with more than blanks, once it has ended, to sniff the delimiter from; null while it may still
+ * grow. Only the first MAX_LINE_CHARS characters are looked at, so the answer does not depend on how the text
+ * was cut into chunks, and a file of one endless line (or endless blank lines) is not held whole. `final`: the
+ * text is all there is.
+ */
+function firstLine(text: string, final: boolean): string | null {
+  const head = text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text;
+  let start = 0;
+  for (;;) {
+    const lf = head.indexOf('\n', start);
+    const cr = head.indexOf('\r', start);
+    const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    const line = head.slice(start, end < 0 ? head.length : end);
+    if (end < 0) return final || head.length < text.length || text.length >= MAX_LINE_CHARS ? line : null;
+    if (/[^ \uFEFF]/.test(line)) return line;
+    start = end + 1;
+  }
 }
 
 /** The index a spec names, or -1 for a header name. */

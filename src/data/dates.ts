@@ -53,40 +53,88 @@ export function inferFrequency(dates: ArrayLike<number>): Frequency | null {
   return FREQUENCIES.find((f) => median >= STEPS[f][0] && median <= STEPS[f][1]) ?? null;
 }
 
-// 2024-01-31, 2024/01/31, 2024-01 (a month), each date optionally followed by T or a space and hh:mm[:ss[.fff]],
-// then Z or an offset (+01:00, +0100, +01). Times without an offset are read as UTC, so steps never jump at
-// daylight saving.
-const ISO = /^(\d{4})([-/])(\d{1,2})(?:\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?)?$/i;
 const YEAR = /^\d{4}$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Milliseconds since 1970 (UTC) of an ISO 8601 date or date-time, or NaN when `text` is not one. `years`: a bare
- * 4-digit number is a year too (used for a column named as a date: "year,value").
+ * Milliseconds since 1970 (UTC) of an ISO 8601 date or date-time, or NaN when `text` is not one: 2024-01-31,
+ * 2024/01/31, 2024-01 (a month), each date optionally followed by T or a space and hh:mm[:ss[.fff]], then Z or an
+ * offset (+01:00, +0100, +01). Times without an offset are read as UTC, so steps never jump at daylight saving.
+ * `years`: a bare 4-digit number is a year too (used for a column named as a date: "year,value").
  */
 export function parseDate(text: string, years = false): number {
   const s = text.trim();
   if (years && YEAR.test(s)) return Date.UTC(Number(s), 0, 1);
-  const m = ISO.exec(s);
-  if (!m) return NaN;
-  const [year, month, day, hour, minute, second] = [m[1], m[3], m[4] ?? '1', m[5] ?? '0', m[6] ?? '0', m[7] ?? '0'].map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + (m[8] ? Math.round(Number(m[8]) * 1000) : 0);
-  return ms - offsetMs(m[9]);
+  // Read once per row of a file: a scan of the characters, no regular expression or Date object.
+  const p = new DateScanner(s);
+  const year = p.digits(4, 4);
+  const sep = s[4];
+  if (year < 0 || (sep !== '-' && sep !== '/')) return NaN;
+  p.at++;
+  const month = p.digits(1, 2);
+  let day = 1, hour = 0, minute = 0, second = 0, ms = 0, offset = 0;
+  if (p.take(sep)) {
+    day = p.digits(1, 2);
+    if (p.take('T') || p.take(' ')) {
+      hour = p.digits(1, 2);
+      if (!p.take(':')) return NaN;
+      minute = p.digits(2, 2);
+      if (p.take(':')) {
+        second = p.digits(2, 2);
+        if (p.take('.')) {
+          const from = p.at;
+          const fraction = p.digits(1, 9);
+          if (fraction < 0) return NaN;
+          ms = Math.round(fraction / 10 ** (p.at - from - 3));
+        }
+      }
+      while (p.take(' ')) ;
+      offset = p.zone();
+    }
+  }
+  if (p.at !== s.length || Math.min(month, day, hour, minute, second, ms) < 0 || Number.isNaN(offset)) return NaN;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]! + leap || hour > 23 || minute > 59 || second > 59) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
+
+/** A cursor over a date's text; each reader returns −1 (digits) or NaN (zone) for text that is not there. */
+class DateScanner {
+  at = 0;
+  constructor(private readonly s: string) {}
+
+  take(ch: string | undefined): boolean {
+    if (ch === undefined || this.s[this.at] !== ch) return false;
+    this.at++;
+    return true;
+  }
+
+  /** `min` to `max` decimal digits as a number. */
+  digits(min: number, max: number): number {
+    let v = 0, n = 0;
+    for (; n < max; n++) {
+      const c = this.s.charCodeAt(this.at + n) - 48;
+      if (!(c >= 0 && c <= 9)) break;
+      v = v * 10 + c;
+    }
+    this.at += n;
+    return n >= min ? v : -1;
+  }
+
+  /** Z, +hh, +hhmm or +hh:mm in ms east of UTC; 0 when there is none. */
+  zone(): number {
+    if (this.take('Z') || this.take('z')) return 0;
+    const sign = this.take('+') ? 1 : this.take('-') ? -1 : 0;
+    if (sign === 0) return 0;
+    const hours = this.digits(2, 2);
+    this.take(':');
+    const minutes = this.at < this.s.length ? this.digits(2, 2) : 0;
+    return hours < 0 || minutes < 0 ? NaN : sign * (hours * 60 + minutes) * MINUTE;
+  }
 }
 
 /** A date as text for labels and messages: the date alone at midnight, else date and time (UTC). */
 export function formatDate(ms: number): string {
   const iso = new Date(ms).toISOString();
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, iso.endsWith(':00.000Z') ? 16 : 19).replace('T', ' ');
-}
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function offsetMs(zone: string | undefined): number {
-  if (!zone || zone.toUpperCase() === 'Z') return 0;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * MINUTE;
 }

@@ -1,5 +1,6 @@
 // Typed helpers over Graph.add: one method per op the project emits, each building its constant inputs
 // (axes, shapes) as deduplicated constants. Bound to the graph the nodes go into, which may be a Loop/Scan body.
+import { DTYPE_CODE, type DType } from '../onnx/dtype.ts';
 import { Tensor } from '../onnx/tensor.ts';
 import type { Graph } from './graph.ts';
 import { attr, type Attrs } from './node.ts';
@@ -39,7 +40,7 @@ export class Ops {
   identity(a: Value, name?: string) { return this.one('Identity', [a], {}, name); }
   less(a: Value, b: Value) { return this.one('Less', [a, b]); }
   where(c: Value, a: Value, b: Value) { return this.one('Where', [c, a, b]); }
-  cast(a: Value, to: 'float32' | 'int64') { return this.one('Cast', [a], { to: attr.int(to === 'float32' ? 1 : 7) }); }
+  cast(a: Value, to: DType) { return this.one('Cast', [a], { to: attr.int(DTYPE_CODE[to]) }); }
   matmul(a: Value, b: Value, name?: string) { return this.one('MatMul', [a, b], {}, name); }
 
   gemm(a: Value, b: Value, c: Value | null, o: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {}, name?: string) {
@@ -59,10 +60,14 @@ export class Ops {
   gather(a: Value, indices: Value, axis = 0) { return this.one('Gather', [a, indices], { axis: attr.int(axis) }); }
   shape(a: Value, start?: number) { return this.one('Shape', [a], start ? { start: attr.int(start) } : {}); }
 
-  /** float32 zeros shaped like v (a constant when v's shape is fixed). */
+  /** v's dims as an int64 vector: a constant when they are fixed, else Shape(v) computed at run time. */
+  dimsOf(v: Value): Value {
+    return v.shape?.every((d) => typeof d === 'number') ? this.ints(v.shape as number[]) : this.shape(v);
+  }
+
+  /** float32 zeros shaped like v (a constant shape when v's shape is fixed). */
   zerosLike(v: Value): Value {
-    const dims = v.shape?.every((d) => typeof d === 'number') ? (v.shape as number[]) : null;
-    return this.one('ConstantOfShape', [dims ? this.ints(dims) : this.shape(v)]);
+    return this.one('ConstantOfShape', [this.dimsOf(v)]);
   }
   expand(a: Value, shape: Value) { return this.one('Expand', [a, shape]); }
 

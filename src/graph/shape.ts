@@ -1,5 +1,5 @@
 // Shape and type inference for every op the builder emits: one entry per op. Dims that depend on data are null.
-import type { DType } from '../onnx/dtype.ts';
+import { codeName, dtypeFromCode, type DType } from '../onnx/dtype.ts';
 import type { Attrs } from './node.ts';
 import type { Dim, Shape, Value } from './value.ts';
 
@@ -114,16 +114,80 @@ function slice(inp: readonly (Value | null)[]): Out[] {
   return [{ dtype: x.dtype, shape }];
 }
 
+export interface ConvGeometry {
+  /** Begin pads of every spatial axis, then end pads (ONNX's order), with auto_pad resolved. */
+  pads: number[];
+  strides: number[];
+  dilations: number[];
+  /** Output sizes of the spatial axes (null where the input's is not fixed). */
+  out: Dim[];
+}
+
+/** Conv's spatial arithmetic: out = ⌊(in + pad_begin + pad_end - ((k-1)·dilation + 1)) / stride⌋ + 1, with auto_pad's
+ *  SAME_UPPER/SAME_LOWER pads worked out from fixed input sizes (SAME_UPPER puts the odd one at the end). */
+export function convGeometry(attrs: Attrs, spatial: readonly Dim[], kernel: readonly number[]): ConvGeometry {
+  const S = kernel.length;
+  const strides = ints(attrs, 'strides') ?? new Array<number>(S).fill(1);
+  const dilations = ints(attrs, 'dilations') ?? new Array<number>(S).fill(1);
+  const autoPad = attrs.auto_pad?.type === 'string' ? attrs.auto_pad.value : 'NOTSET';
+  const span = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
+  let pads = ints(attrs, 'pads') ?? new Array<number>(2 * S).fill(0);
+  if (autoPad === 'VALID') pads = new Array<number>(2 * S).fill(0);
+  else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    if (!spatial.every((d) => typeof d === 'number')) throw new Error(`Conv with auto_pad ${autoPad} needs fixed spatial sizes`);
+    const total = spatial.map((d, i) => Math.max(0, (Math.ceil((d as number) / strides[i]!) - 1) * strides[i]! + span[i]! - (d as number)));
+    const begin = total.map((t) => (autoPad === 'SAME_UPPER' ? Math.floor(t / 2) : Math.ceil(t / 2)));
+    pads = [...begin, ...total.map((t, i) => t - begin[i]!)];
+  } else if (autoPad !== 'NOTSET') throw new Error(`Conv: unknown auto_pad ${autoPad}`);
+  const out = spatial.map((d, i) => (typeof d === 'number' ? Math.floor((d + pads[i]! + pads[S + i]! - span[i]!) / strides[i]!) + 1 : null));
+  return { pads, strides, dilations, out };
+}
+
+/** The kernel's spatial sizes: the attribute, else the weights' fixed dims. */
+function kernelOf(w: Value | null, attrs: Attrs): number[] {
+  const k = ints(attrs, 'kernel_shape') ?? w?.shape?.slice(2);
+  if (!k || !k.every((d) => typeof d === 'number')) throw new Error('Conv needs a fixed kernel shape');
+  return k as number[];
+}
+
 const rules: Record<string, Rule> = {
   Identity: same, Relu: same, Tanh: same, Sigmoid: same, Neg: same, Sqrt: same, Exp: same, Log: same, Abs: same,
-  Reciprocal: same, Sign: same,
+  Reciprocal: same, Sign: same, LeakyRelu: same, Elu: same, Gelu: same, Softplus: same, Erf: same,
+  // Dropout's optional second output is its mask.
+  Dropout: (inp, _attrs, count) => [{ dtype: first(inp).dtype, shape: first(inp).shape }, { dtype: 'bool' as DType, shape: first(inp).shape }].slice(0, Math.max(1, count)),
+  Flatten: (inp, attrs) => {
+    const x = first(inp);
+    if (!x.shape) return [{ dtype: x.dtype, shape: [null, null] }];
+    const axis = norm(int(attrs, 'axis', 1), x.rank);
+    const prod = (ds: Shape) => ds.reduce<Dim>((a, d) => (typeof a === 'number' && typeof d === 'number' ? a * d : null), 1);
+    return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
+  },
+  // The value as a tensor, or as one of the attribute forms exporters also write (value_float, value_ints, …).
+  Constant: (_inp, attrs) => {
+    const a = attrs.value ?? attrs.value_float ?? attrs.value_floats ?? attrs.value_int ?? attrs.value_ints;
+    switch (a?.type) {
+      case 'tensor': return [{ dtype: a.value.dtype, shape: a.value.dims }];
+      case 'float': return [{ dtype: 'float32', shape: [] }];
+      case 'floats': return [{ dtype: 'float32', shape: [a.value.length] }];
+      case 'int': return [{ dtype: 'int64', shape: [] }];
+      case 'ints': return [{ dtype: 'int64', shape: [a.value.length] }];
+      default: throw new Error('Constant: only value, value_float(s) and value_int(s) are supported');
+    }
+  },
+  Range: (inp) => {
+    const [s, l, d] = inp.map((v) => v?.constValue?.numbers()[0]);
+    const n = s !== undefined && l !== undefined && d !== undefined ? Math.max(0, Math.ceil((l - s) / d)) : null;
+    return [{ dtype: first(inp).dtype, shape: [n] }];
+  },
+  ScatterND: same,
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: (inp) => [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, inp[1]!.shape) }],
   Max: elementwise, Min: elementwise, Sum: elementwise,
   Greater: compare, Less: compare, Equal: compare,
   Where: (inp) => [{ dtype: inp[1]!.dtype, shape: broadcast(...inp.map((v) => v!.shape)) }],
   Cast: (inp, attrs) => {
     const to = int(attrs, 'to', 1);
-    const dtype: DType = to === 7 ? 'int64' : to === 9 ? 'bool' : to === 6 ? 'int32' : to === 11 ? 'float64' : 'float32';
+    const dtype = dtypeFromCode(to);
+    if (!dtype) throw new Error(`Cast to ${codeName(to)} is not supported`);
     return [{ dtype, shape: first(inp).shape }];
   },
   MatMul: (inp) => [{ dtype: first(inp).dtype, shape: matmulShape(first(inp).shape, inp[1]!.shape) }],
@@ -143,8 +207,10 @@ const rules: Record<string, Rule> = {
   Squeeze: (inp) => {
     const x = first(inp);
     const axes = constInts(inp[1]);
-    if (!x.shape || !axes) return [{ dtype: x.dtype, shape: null }];
-    const drop = new Set(axes.map((a) => norm(a, x.rank)));
+    if (!x.shape || (inp[1] && !axes)) return [{ dtype: x.dtype, shape: null }];
+    // Without axes every axis of size 1 goes: known only when no dim is symbolic.
+    if (!axes && x.shape.some((d) => typeof d !== 'number')) return [{ dtype: x.dtype, shape: null }];
+    const drop = new Set(axes ? axes.map((a) => norm(a, x.rank)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
     return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !drop.has(i)) }];
   },
   Unsqueeze: (inp) => {
@@ -158,29 +224,32 @@ const rules: Record<string, Rule> = {
     for (let i = 0; i < rank; i++) shape.push(add.has(i) ? 1 : x.shape[j++]!);
     return [{ dtype: x.dtype, shape }];
   },
+  // The inputs share every dim but the axis: one input of known shape gives them all (an imported graph may know
+  // only some, e.g. an initial state computed at run time beside known steps).
   Concat: (inp, attrs) => {
     const x = first(inp);
-    if (inp.some((v) => !v!.shape)) return [{ dtype: x.dtype, shape: null }];
-    const axis = norm(int(attrs, 'axis', 0), x.rank);
-    const shape = [...x.shape!];
-    let total: Dim = 0;
-    for (const v of inp) {
-      const d = v!.shape![axis]!;
-      total = typeof total === 'number' && typeof d === 'number' ? total + d : null;
-    }
-    shape[axis] = total;
+    const shapes = inp.map((v) => v!.shape);
+    const rank = shapes.find((sh) => sh)?.length;
+    if (rank === undefined) return [{ dtype: x.dtype, shape: null }];
+    const axis = norm(int(attrs, 'axis', 0), rank);
+    const shape = Array.from({ length: rank }, (_, i): Dim => {
+      if (i !== axis) return shapes.map((sh) => sh?.[i] ?? null).find((d) => d !== null) ?? null;
+      return shapes.reduce<Dim>((total, sh) => (typeof total === 'number' && typeof sh?.[i] === 'number' ? total + (sh[i] as number) : null), 0);
+    });
     return [{ dtype: x.dtype, shape }];
   },
   Split: (inp, attrs, count) => {
     const x = first(inp);
     const sizes = constInts(inp[1]);
-    const n = sizes ? sizes.length : count;
+    const n = sizes ? sizes.length : int(attrs, 'num_outputs', count);
     return Array.from({ length: n }, (_, i) => {
       if (!x.shape) return { dtype: x.dtype, shape: null };
       const axis = norm(int(attrs, 'axis', 0), x.rank);
       const shape = [...x.shape];
       const d = x.shape[axis];
-      shape[axis] = sizes ? sizes[i]! : typeof d === 'number' && d % n === 0 ? d / n : null;
+      // Equal parts of ceil(d/n), the last one smaller when n does not divide d (opset 18).
+      const part = typeof d === 'number' ? Math.ceil(d / n) : null;
+      shape[axis] = sizes ? sizes[i]! : part === null ? null : Math.min(part, (d as number) - part * i);
       return { dtype: x.dtype, shape };
     });
   },
@@ -205,9 +274,12 @@ const rules: Record<string, Rule> = {
     return [{ dtype: x.dtype, shape: x.shape.map((d, i) => (typeof d === 'number' ? d + pads[i]! + pads[r + i]! : null)) }];
   },
   Size: () => [{ dtype: 'int64', shape: [] }],
+  // A target computed at run time still has a known length: the rank, and x's dims other than 1, are known.
   Expand: (inp) => {
-    const target = constInts(inp[1]);
-    return [{ dtype: first(inp).dtype, shape: broadcast(first(inp).shape, target ?? shapeFrom(inp[1])) }];
+    const x = first(inp);
+    const n = inp[1]!.shape?.[0];
+    const target = constInts(inp[1]) ?? shapeFrom(inp[1]) ?? (typeof n === 'number' ? new Array<Dim>(n).fill(null) : null);
+    return [{ dtype: x.dtype, shape: broadcast(x.shape, target) }];
   },
   ConstantOfShape: (inp, attrs) => {
     const dims = constInts(inp[0]);
@@ -215,19 +287,40 @@ const rules: Record<string, Rule> = {
     const dtype: DType = value?.type === 'tensor' ? value.value.dtype : 'float32';
     return [{ dtype, shape: dims ?? shapeFrom(inp[0]) ?? (inp[0]!.shape?.[0] != null ? Array(inp[0]!.shape![0] as number).fill(null) : null) }];
   },
-  LSTM: (inp, attrs, count) => {
-    const x = first(inp);
-    const h = int(attrs, 'hidden_size', 0);
-    const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
-    const [t, b] = x.shape ?? [null, null];
-    const outs: Out[] = [
-      { dtype: x.dtype, shape: [t!, dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-      { dtype: x.dtype, shape: [dirs, b!, h] },
-    ];
-    return outs.slice(0, Math.max(1, count));
+  Conv: (inp, attrs) => {
+    const x = first(inp), w = inp[1]!;
+    if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+    const { out } = convGeometry(attrs, x.shape.slice(2), kernelOf(w, attrs));
+    return [{ dtype: x.dtype, shape: [x.shape[0]!, w.shape?.[0] ?? null, ...out] }];
   },
+  // out = stride·(in - 1) + output_padding + (k-1)·dilation + 1 - pad_begin - pad_end; weights [C_in, C_out/group, k…].
+  ConvTranspose: (inp, attrs) => {
+    const x = first(inp), w = inp[1]!;
+    if (!x.shape) return [{ dtype: x.dtype, shape: null }];
+    const k = kernelOf(w, attrs), S = k.length;
+    const { pads, strides, dilations } = convGeometry({ ...attrs, auto_pad: { type: 'string', value: 'NOTSET' } }, x.shape.slice(2), k);
+    const extra = ints(attrs, 'output_padding') ?? new Array<number>(S).fill(0);
+    const out = x.shape.slice(2).map((d, i) => (typeof d === 'number'
+      ? strides[i]! * (d - 1) + extra[i]! + (k[i]! - 1) * dilations[i]! + 1 - pads[i]! - pads[S + i]! : null));
+    const m = w.shape?.[1];
+    return [{ dtype: x.dtype, shape: [x.shape[0]!, typeof m === 'number' ? m * int(attrs, 'group', 1) : null, ...out] }];
+  },
+  LSTM: recurrent, GRU: recurrent, RNN: recurrent,
 };
+
+/** LSTM, GRU and RNN: Y [T, directions, B, H], then Y_h (and the LSTM's Y_c) [directions, B, H]. */
+function recurrent(inp: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
+  const x = first(inp);
+  const h = int(attrs, 'hidden_size', 0);
+  const dirs = attrs.direction?.type === 'string' && attrs.direction.value === 'bidirectional' ? 2 : 1;
+  const [t, b] = x.shape ?? [null, null];
+  const outs: Out[] = [
+    { dtype: x.dtype, shape: [t!, dirs, b!, h] },
+    { dtype: x.dtype, shape: [dirs, b!, h] },
+    { dtype: x.dtype, shape: [dirs, b!, h] },
+  ];
+  return outs.slice(0, Math.max(1, count));
+}
 
 export function inferShapes(op: string, inputs: readonly (Value | null)[], attrs: Attrs, count: number): Out[] {
   const rule = rules[op];

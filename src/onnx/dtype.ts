@@ -13,6 +13,11 @@ export const DTYPE_CODE: Record<DType, number> = {
   float64: 11,
 };
 
+/** The types a gradient flows through; integers and booleans (shapes, indices, masks) carry none. */
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
 const CODE_DTYPE = new Map<number, DType>(Object.entries(DTYPE_CODE).map(([k, v]) => [v, k as DType]));
 
 /** ONNX names for the codes, for messages about types we do not handle. */

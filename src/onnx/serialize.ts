@@ -53,6 +53,8 @@ export function graphProto(g: Graph): T.IGraphProto {
 
 export interface ModelMeta {
   doc?: string;
+  /** The default domain's opset the model imports (default OPSET): a model using a newer op says so. */
+  opset?: number;
   metadata?: Record<string, string>;
 }
 
@@ -63,7 +65,7 @@ export function modelProto(g: Graph, meta: ModelMeta = {}): T.IModelProto {
     producerName: PRODUCER,
     producerVersion: INGRAPH_VERSION,
     docString: meta.doc ?? '',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: meta.opset ?? OPSET }],
     metadataProps: Object.entries(meta.metadata ?? {}).sort().map(([key, value]) => ({ key, value })),
     graph: graphProto(g),
   };

@@ -87,12 +87,42 @@ test('pruning: an op without a rule off the path does not matter', () => {
   assert.ok(gradients(g, loss, [x]).has(x));
 });
 
-test('a missing rule fails naming the op', () => {
+test('a missing rule fails in one line naming the op, the node and its path to the loss', () => {
   const g = new Graph('missing');
   const o = new Ops(g);
   const x = g.input('x', 'float32', [2]);
-  const loss = o.reduceSum(g.add('Exp', [x], {})[0]!, [0]);
-  assert.throws(() => gradients(g, loss, [x]), /no gradient rule for op Exp\b/);
+  const e = g.add('Exp', [x], {})[0]!;
+  const m = o.mul(e, x);
+  const loss = g.output(o.reduceSum(m, [0]), 'loss');
+  const r = loss.producer!.inputs[0]!.producer!; // the ReduceSum, before the output's Identity
+  assert.throws(() => gradients(g, loss, [x]), {
+    message: `no gradient rule for op Exp (node ${e.producer!.name}); the loss needs it through ${e.producer!.name} (Exp) → ` +
+      `${m.producer!.name} (Mul) → ${r.name} (ReduceSum) → ${loss.producer!.name} (Identity) → loss "loss"`,
+  });
+});
+
+test('a long path to the loss is shortened in the middle', () => {
+  const g = new Graph('long');
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', [2]);
+  let v = g.add('Exp', [x], {})[0]!;
+  for (let k = 0; k < 6; k++) v = o.tanh(v);
+  const loss = o.reduceSum(v, [0]);
+  assert.throws(() => gradients(g, loss, [x]), (err: Error) => {
+    assert.match(err.message, /^no gradient rule for op Exp \(node n_exp_\d+\); the loss needs it through n_exp_\d+ \(Exp\) → n_tanh_\d+ \(Tanh\) → n_tanh_\d+ \(Tanh\) → … → n_reducesum_\d+ \(ReduceSum\) → loss "reducesum_\d+"$/);
+    return true;
+  });
+});
+
+test('integer values carry no gradient: a path through Shape and an op without a rule on indices is not followed', () => {
+  const g = new Graph('ints');
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', [3, 4]);
+  // ArgMax has no rule, but only its integer output reaches the loss, as Gather's indices.
+  const where = g.add('ArgMax', [x], { axis: { type: 'int', value: 1 }, keepdims: { type: 'int', value: 0 } }, { types: [{ dtype: 'int64', shape: [3] }] })[0]!;
+  const picked = o.gather(o.reshape(o.tanh(x), [-1]), where);
+  const loss = o.reduceSum(o.g.add('Reshape', [o.mul(picked, picked), o.shape(where)], {})[0]!, [0]);
+  assert.ok(gradients(g, loss, [x]).has(x));
 });
 
 test('a parameter the loss does not depend on is an error naming it', () => {
@@ -115,4 +145,15 @@ test('a rule returning the wrong number of gradients fails naming the op', () =>
   const x = g.input('x', 'float32', [2]);
   const y = g.add('TestWrongArity', [x], {}, { types: [{ dtype: 'float32', shape: [2] }] })[0]!;
   assert.throws(() => gradients(g, o.reduceSum(y, [0]), [x]), /rule for TestWrongArity returned 0 gradients for 1 inputs/);
+});
+
+test('an option given as undefined keeps its default: a short window is unrolled, not scanned', () => {
+  const g = new Graph('defaults');
+  const o = new Ops(g);
+  const X = g.input('X', 'float32', [3, 2, 2]);
+  const W = g.input('W', 'float32', [1, 3, 2]);
+  const R = g.input('R', 'float32', [1, 3, 3]);
+  const Yh = g.add('RNN', [X, W, R], { hidden_size: { type: 'int', value: 3 } }, { count: 2 })[1]!;
+  gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W], { recurrence: undefined });
+  assert.ok(!g.nodes.some((n) => n.op === 'Scan'), 'auto mode unrolls a window of 3');
 });

@@ -7,6 +7,7 @@ import '../../src/autodiff/rules/index.ts';
 import { gradients } from '../../src/autodiff/backward.ts';
 import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
+import { gruUnrolled } from '../../src/graph/layers/gru.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { attr, type Attr } from '../../src/graph/node.ts';
@@ -58,6 +59,13 @@ for (const [op, f] of Object.entries(binaryOps)) {
   });
 }
 
+const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + (i % 7) / 5);
+define('Pow', 'Pow [3,4] by the constant 3 (tanh-Gelu as exported)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.scalar(3)) });
+define('Pow', 'Pow [3,4] by an int64 constant 2', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.pow(x!, o.g.constant(Tensor.int64([], [2]))) });
+define('Pow', 'Pow of positive [3,4] by exponents [4] (both differentiated)', {
+  inputs: [input('x', [3, 4], { data: positive(12) }), input('p', [4], { data: [0.5, 1.5, -1, 2.5] })],
+  build: (o, [x, p]) => o.pow(x!, p!),
+});
 define('Neg', 'Neg [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.neg(x!) });
 define('Abs', 'Abs [2,3] (inputs away from 0)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.abs(x!) });
 define('Identity', 'Identity [2,3]', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.identity(x!) });
@@ -93,6 +101,14 @@ define('Gemm', 'Gemm bias [M,N], alpha 1', {
 define('Gemm', 'Gemm bias [1] broadcast, beta 0.5', {
   inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [1])],
   build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { beta: 0.5 }),
+});
+define('Gemm', 'Gemm transA, bias [M,1] broadcast over columns, beta 2', {
+  inputs: [input('A', [4, 3]), input('B', [4, 2]), input('C', [3, 1])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!, { transA: true, beta: 2 }),
+});
+define('Gemm', 'Gemm with a scalar bias', {
+  inputs: [input('A', [3, 4]), input('B', [4, 2]), input('C', [])],
+  build: (o, [a, b, c]) => o.gemm(a!, b!, c!),
 });
 define('Gemm', 'Gemm without bias, symbolic batch rows', {
   inputs: [input('A', [3, 4], { shape: ['batch', 4] }), input('B', [2, 4])],
@@ -204,6 +220,149 @@ define('Gather', 'Gather [5,3] with negative indices [-1,0,-1]', {
   build: (o, [x]) => o.gather(x!, idx(o, [3], [-1, 0, -1])),
 });
 
+define('Gather', 'Gather [2,5,3] axis 1 with a scalar index -1 (PyTorch\'s x[:, -1, :]: a Pad)', {
+  inputs: [input('x', [2, 5, 3])],
+  build: (o, [x]) => o.gather(x!, idx(o, [], [-1]), 1),
+}, { has: ['Pad'], lacks: ['ScatterND'] });
+define('Gather', 'Gather [6,2] with consecutive indices [2,3,4] (a contiguous block: a Pad)', {
+  inputs: [input('x', [6, 2])],
+  build: (o, [x]) => o.gather(x!, idx(o, [3], [2, 3, 4])),
+}, { has: ['Pad'], lacks: ['ScatterND'] });
+define('Gather', 'Gather [batch,5,3] axis 1 with a scalar index (symbolic batch)', {
+  inputs: [input('x', [2, 5, 3], { shape: ['batch', 5, 3] })],
+  build: (o, [x]) => o.gather(x!, idx(o, [], [3]), 1),
+});
+define('Gather', 'Gather [2,3,4] axis -1 with repeated 2-D indices', {
+  inputs: [input('x', [2, 3, 4])],
+  build: (o, [x]) => o.gather(x!, idx(o, [2, 3], [0, 3, 3, -1, 1, 0]), -1),
+}, { has: ['ScatterND'] });
+define('Gather', 'Gather [3,4] axis 1 with indices computed in the graph (Range, negative)', {
+  inputs: [input('x', [3, 4])],
+  build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [-2]), idx(o, [], [2]), idx(o, [], [1])], {})[0]!, 1),
+});
+define('Slice', 'Slice [7,3] axis 0 step 2', { inputs: [input('x', [7, 3])], build: (o, [x]) => o.slice(x!, [0], [7], [0], [2]) });
+define('Slice', 'Slice [5,3] reversed (step -1, from -1 to a large negative end)', {
+  inputs: [input('x', [5, 3])],
+  build: (o, [x]) => o.slice(x!, [-1], [-1000], [0], [-1]),
+});
+define('Slice', 'Slice [8,2] axis 0 step -3 from the middle', { inputs: [input('x', [8, 2])], build: (o, [x]) => o.slice(x!, [6], [0], [0], [-3]) });
+define('Slice', 'Slice [4,6,5] on three axes: step 1, step 2 with negative bounds, step -2', {
+  inputs: [input('x', [4, 6, 5])],
+  build: (o, [x]) => o.slice(x!, [1, -5, 4], [3, -1, 0], [0, 1, 2], [1, 2, -2]),
+});
+define('Slice', 'Slice [batch,6] axis 1 step 2 next to a symbolic batch', {
+  inputs: [input('x', [3, 6], { shape: ['batch', 6] })],
+  build: (o, [x]) => o.slice(x!, [1], [6], [1], [2]),
+});
+define('Flatten', 'Flatten [2,3,4] axis 1 (default)', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.g.add('Flatten', [x!], {})[0]! });
+define('Flatten', 'Flatten [2,3,4] axis 0', { inputs: [input('x', [2, 3, 4])], build: (o, [x]) => o.g.add('Flatten', [x!], { axis: attr.int(0) })[0]! });
+define('Flatten', 'Flatten [batch,3,4] axis -1 (symbolic batch)', {
+  inputs: [input('x', [2, 3, 4], { shape: ['batch', 3, 4] })],
+  build: (o, [x]) => o.g.add('Flatten', [x!], { axis: attr.int(-1) })[0]!,
+});
+define('Squeeze', 'Squeeze [2,1,3,1] without axes', { inputs: [input('x', [2, 1, 3, 1])], build: (o, [x]) => o.g.add('Squeeze', [x!], {})[0]! });
+define('Expand', 'Expand [3,1] to [2,3,4]', { inputs: [input('x', [3, 1])], build: (o, [x]) => o.expand(x!, o.ints([2, 3, 4])) });
+define('Expand', 'Expand [4] to [3,1] (both broadcast)', { inputs: [input('x', [4])], build: (o, [x]) => o.expand(x!, o.ints([3, 1])) });
+define('Expand', 'Expand [batch,1] to Shape(y) of [batch,4]', {
+  inputs: [input('x', [3, 1], { shape: ['batch', 1] }), input('y', [3, 4], { shape: ['batch', 4], wrt: false })],
+  build: (o, [x, y]) => o.expand(x!, o.shape(y!)),
+});
+define('Split', 'Split [2,7] axis 1 num_outputs 3 (3,3,1), the middle output unused', {
+  inputs: [input('x', [2, 7])],
+  build: (o, [x]) => {
+    const [p, , r] = o.g.add('Split', [x!], { axis: attr.int(1), num_outputs: attr.int(3) }, { count: 3 });
+    return [p!, r!];
+  },
+});
+for (const [name, a, b] of [['1-D x 2D [4]x[4,2]', [4], [4, 2]], ['2D x 1-D [3,4]x[4]', [3, 4], [4]], ['1-D x 1-D [4]x[4]', [4], [4]],
+  ['1-D x batched 3D [4]x[2,4,3]', [4], [2, 4, 3]]] as [string, number[], number[]][]) {
+  define('MatMul', `MatMul ${name}`, { inputs: [input('a', a), input('b', b)], build: (o, [x, y]) => o.matmul(x!, y!) });
+}
+
+// --- more activations ----------------------------------------------------------------------------------------------
+define('LeakyRelu', 'LeakyRelu [3,4], default alpha', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('LeakyRelu', [x!], {})[0]! });
+define('LeakyRelu', 'LeakyRelu [3,4], alpha 0.2', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('LeakyRelu', [x!], { alpha: attr.float(0.2) })[0]! });
+define('Elu', 'Elu [3,4], default alpha', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Elu', [x!], {})[0]! });
+define('Elu', 'Elu [3,4], alpha 0.5', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Elu', [x!], { alpha: attr.float(0.5) })[0]! });
+define('Softplus', 'Softplus [3,4]', { inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })], build: (o, [x]) => o.g.add('Softplus', [x!], {})[0]! });
+define('Erf', 'Erf [3,4] over [-3, 2.5]', { inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })], build: (o, [x]) => o.g.add('Erf', [x!], {})[0]! });
+for (const approximate of ['none', 'tanh']) {
+  define('Gelu', `Gelu [3,4] approximate ${approximate} (opset 20) over [-3, 2.5]`, {
+    inputs: [input('x', [3, 4], { data: Array.from({ length: 12 }, (_, i) => (i - 6) / 2) })],
+    opset: 20,
+    build: (o, [x]) => o.g.add('Gelu', [x!], { approximate: attr.string(approximate) })[0]!,
+  });
+}
+define('Dropout', 'Dropout [3,4] without ratio (inference)', { inputs: [input('x', [3, 4])], build: (o, [x]) => o.g.add('Dropout', [x!], {})[0]! });
+define('Dropout', 'Dropout [3,4] with ratio 0.3, training_mode a constant false, mask requested', {
+  inputs: [input('x', [3, 4])],
+  build: (o, [x]) => o.g.add('Dropout', [x!, o.scalar(0.3), o.g.constant(new Tensor('bool', [], Uint8Array.from([0])))], {}, { count: 2 })[0]!,
+});
+
+// --- values without gradients: the paths through them are differentiated, the ops themselves pass nothing on ---------
+define('Constant', 'x · Constant', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.mul(x!, o.g.add('Constant', [], { value: { type: 'tensor', value: Tensor.float([3], [0.5, -2, 1.5]) } })[0]!),
+});
+define('Constant', 'x · Constant(value_floats) + Constant(value_float)', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.add(o.mul(x!, o.g.add('Constant', [], { value_floats: attr.floats([0.5, -2, 1.5]) })[0]!),
+    o.g.add('Constant', [], { value_float: attr.float(0.25) })[0]!),
+});
+define('ConstantOfShape', 'x + ConstantOfShape(Shape(x), 1.5)', {
+  inputs: [input('x', [2, 3], { shape: ['batch', 3] })],
+  build: (o, [x]) => o.add(o.mul(x!, x!), o.g.add('ConstantOfShape', [o.shape(x!)], { value: { type: 'tensor', value: Tensor.float([1], [1.5]) } })[0]!),
+});
+define('Shape', 'Reshape(flat tanh(x), Shape(x))', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => o.g.add('Reshape', [o.reshape(o.tanh(x!), [-1]), o.shape(x!)], {})[0]!,
+});
+define('Range', 'Gather(x, Range(0, 3, 1), axis 1)', {
+  inputs: [input('x', [2, 4])],
+  build: (o, [x]) => o.gather(x!, o.g.add('Range', [idx(o, [], [0]), idx(o, [], [3]), idx(o, [], [1])], {})[0]!, 1),
+});
+define('Cast', 'Cast float32 -> float64, squared, -> float32', {
+  inputs: [input('x', [2, 3])],
+  build: (o, [x]) => {
+    const d = o.cast(x!, 'float64');
+    return o.cast(o.mul(d, d), 'float32');
+  },
+});
+define('Cast', 'Cast float32 -> float32 (a no-op type promotion)', { inputs: [input('x', [2, 3])], build: (o, [x]) => o.tanh(o.cast(x!, 'float32')) });
+
+// --- convolution ---------------------------------------------------------------------------------------------------
+interface ConvCase { x: number[]; w: number[]; bias?: boolean; attrs?: Record<string, Attr>; batch?: boolean }
+const convCases: Record<string, ConvCase> = {
+  'Conv1d [2,3,8] * [4,3,3], pads 1, bias': { x: [2, 3, 8], w: [4, 3, 3], bias: true, attrs: { pads: attr.ints([1, 1]) } },
+  'Conv1d stride 2, dilation 2, pads [2,1], no bias, a position past the last window': {
+    x: [2, 2, 10], w: [3, 2, 3], attrs: { strides: attr.ints([2]), dilations: attr.ints([2]), pads: attr.ints([2, 1]) },
+  },
+  'Conv1d groups 3, stride 2 (input not a multiple of it), bias': {
+    x: [2, 6, 8], w: [6, 2, 2], bias: true, attrs: { group: attr.int(3), strides: attr.ints([2]) },
+  },
+  'Conv1d depthwise (groups = channels), channel multiplier 2, pads 1': {
+    x: [2, 4, 6], w: [8, 1, 3], attrs: { group: attr.int(4), pads: attr.ints([1, 1]) },
+  },
+  'Conv1d over a symbolic batch, bias': { x: [3, 2, 7], w: [2, 2, 4], bias: true, batch: true },
+  'Conv1d auto_pad VALID with stride 3': { x: [2, 2, 9], w: [2, 2, 2], attrs: { auto_pad: attr.string('VALID'), strides: attr.ints([3]) } },
+  'Conv2d [2,2,5,6] * [3,2,3,2], pads [1,0,1,1], strides [2,1], dilations [1,2], bias': {
+    x: [2, 2, 5, 6], w: [3, 2, 3, 2], bias: true, attrs: { pads: attr.ints([1, 0, 1, 1]), strides: attr.ints([2, 1]), dilations: attr.ints([1, 2]) },
+  },
+  'Conv2d groups 2, stride 2, pads 1': {
+    x: [1, 4, 5, 5], w: [4, 2, 3, 3], attrs: { group: attr.int(2), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) },
+  },
+};
+for (const [name, c] of Object.entries(convCases)) {
+  define('Conv', name, {
+    inputs: [
+      input('X', c.x, c.batch ? { shape: ['batch', ...c.x.slice(1)] } : {}),
+      input('W', c.w),
+      ...(c.bias ? [input('B', [c.w[0]!])] : []),
+    ],
+    build: (o, [x, w, b]) => o.g.add('Conv', b ? [x!, w!, b] : [x!, w!], c.attrs ?? {})[0]!,
+  }, { has: ['ConvTranspose'] });
+}
+
 // --- LSTM ----------------------------------------------------------------------------------------------------------
 const F = 2, H = 3, B = 2;
 function uniform(seed: number, n: number, bound: number): Float64Array {
@@ -301,6 +460,130 @@ for (const T of [1, 3, 12]) {
 }
 define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', stackedCase(lstmUnrolled, 5, 31), { lacks: ['LSTM'] });
 
+// --- GRU and RNN ---------------------------------------------------------------------------------------------------
+/** ONNX's GRU (3 gates) or RNN (1): X [T,B,F], W, R, optionally B and initial_h, in PyTorch-like ranges. */
+interface RecCase { T: number; use: LstmOut; bias?: boolean; h0?: boolean; lbr?: 0 | 1; recurrence?: RecurrenceMode; seed: number }
+function recurrentCase(op: 'GRU' | 'RNN', c: RecCase): GradCheck {
+  const G = op === 'GRU' ? 3 : 1;
+  const wb = 1 / Math.sqrt(H);
+  const bias = c.bias ?? true;
+  const inputs = [
+    input('X', [c.T, B, F], { data: uniform(c.seed, c.T * B * F, 1) }),
+    input('W', [1, G * H, F], { data: uniform(c.seed + 1, G * H * F, wb) }),
+    // Over one step from zeros R meets only h₋₁ = 0: its gradient is exactly zero.
+    input('R', [1, G * H, H], { data: uniform(c.seed + 2, G * H * H, wb), zeroGradient: c.T === 1 && !c.h0 }),
+    ...(bias ? [input('B', [1, 2 * G * H], { data: uniform(c.seed + 3, 2 * G * H, wb) })] : []),
+    ...(c.h0 ? [input('h0', [1, B, H], { data: uniform(c.seed + 4, B * H, 0.8) })] : []),
+  ];
+  return {
+    inputs,
+    mode: 'directions',
+    recurrence: c.recurrence,
+    seed: c.seed,
+    build: (o, vs) => {
+      const [X, W, R] = vs;
+      const Bv = bias ? vs[3]! : null, h0 = c.h0 ? vs[vs.length - 1]! : null;
+      const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(c.lbr ?? 0) } : {}) };
+      const [Y, Yh] = o.g.add(op, [X!, W!, R!, Bv, ...(h0 ? [null, h0] : [])], attrs, { count: 2 });
+      return c.use === 'Y' ? [Y!] : c.use === 'Y_h' ? [Yh!] : [Y!, Yh!];
+    },
+  };
+}
+let recSeed = 500;
+for (const op of ['GRU', 'RNN'] as const) {
+  for (const lbr of op === 'GRU' ? ([0, 1] as const) : ([0] as const)) {
+    const form = op === 'GRU' ? ` linear_before_reset ${lbr},` : '';
+    for (const recurrence of ['scan', 'unrolled'] as const) {
+      for (const T of [1, 4, 12]) {
+        for (const use of ['Y', 'Y_h', 'both'] as const) {
+          if (T === 12 && use !== 'both') continue;
+          define(op, `${op}${form} ${recurrence}, window ${T}, using ${use}`, recurrentCase(op, { T, use, lbr, recurrence, seed: recSeed += 10 }),
+            recurrence === 'scan' ? { has: ['Scan'] } : { lacks: ['Scan'] });
+        }
+      }
+      define(op, `${op}${form} ${recurrence}, with initial_h (differentiated too)`, recurrentCase(op, { T: 4, use: 'both', lbr, h0: true, recurrence, seed: recSeed += 10 }));
+      define(op, `${op}${form} ${recurrence}, without bias`, recurrentCase(op, { T: 3, use: 'Y_h', lbr, bias: false, recurrence, seed: recSeed += 10 }));
+    }
+    define(op, `${op}${form} with a symbolic window and batch (auto mode: Scan)`, {
+      ...recurrentCase(op, { T: 5, use: 'both', lbr, seed: recSeed += 10 }),
+      inputs: recurrentCase(op, { T: 5, use: 'both', lbr, seed: recSeed }).inputs.map((i) => (i.name === 'X' ? { ...i, shape: ['window', 'batch', F] } : i)),
+    }, { has: ['Scan'] });
+    define(op, `${op}${form} window 70 in auto mode (past the unroll limit: Scan)`, recurrentCase(op, { T: 70, use: 'Y_h', lbr, seed: recSeed += 10 }), { has: ['Scan'] });
+  }
+}
+// As PyTorch's exporters write it: only Y as an output (dynamo), initial_h zeros expanded to [1,B,H] with B read from
+// X at run time (legacy), so that its shape is unknown when the graph is built.
+for (const [op, recurrence] of [['GRU', 'unrolled'], ['GRU', 'scan'], ['RNN', 'unrolled'], ['RNN', 'scan']] as const) {
+  define(op, `${op} as exported, ${recurrence}: one output Y, initial_h = Expand(zeros, [1, Shape(X)[1], H])`, {
+    ...recurrentCase(op, { T: 4, use: 'Y', lbr: 1, recurrence, seed: 900 }),
+    build: (o, [X, W, R, Bv]) => {
+      const dims = o.concat([o.ints([1]), o.gather(o.shape(X!), o.ints([1])), o.ints([H])], 0);
+      const h0 = o.expand(o.floats([1, 1, H], new Float32Array(H)), dims);
+      assert.deepEqual(h0.shape, [null, null, H], 'the case needs an initial_h whose batch is not known when built');
+      const attrs = { hidden_size: attr.int(H), ...(op === 'GRU' ? { linear_before_reset: attr.int(1) } : { activations: attr.strings(['Tanh']) }) };
+      return o.g.add(op, [X!, W!, R!, Bv!, null, h0], attrs, { count: 1 })[0]!;
+    },
+  });
+}
+// The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept.
+for (const linearBeforeReset of [false, true]) {
+  for (const T of [1, 3, 12]) {
+    define('GRU', `composite GRU (unrolled forward), linear_before_reset ${+linearBeforeReset}, window ${T}, using both`, {
+      ...recurrentCase('GRU', { T, use: 'both', seed: 700 + T + (linearBeforeReset ? 50 : 0) }),
+      build: (o, [X, W, R, Bv]) => {
+        const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset });
+        return [Y, Yh];
+      },
+    }, { lacks: ['GRU', 'Scan'] });
+  }
+  define('GRU', `composite GRU, linear_before_reset ${+linearBeforeReset}, with initial_h (differentiated too)`, {
+    ...recurrentCase('GRU', { T: 4, use: 'both', h0: true, seed: 760 + (linearBeforeReset ? 50 : 0) }),
+    build: (o, [X, W, R, Bv, h0]) => {
+      const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset, initialH: h0! });
+      return [Y, Yh];
+    },
+  }, { lacks: ['GRU', 'Scan'] });
+  define('GRU', `stacked composite GRU, 2 layers, linear_before_reset ${+linearBeforeReset}, last step of the top layer`, {
+    inputs: ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'].map((n, k) => {
+      const dims = [[B, 5, F], [1, 3 * H, F], [1, 3 * H, H], [1, 6 * H], [1, 3 * H, H], [1, 3 * H, H], [1, 6 * H]][k]!;
+      return input(n, dims, { data: uniform(800 + k + (linearBeforeReset ? 10 : 0), dims.reduce((a, b) => a * b, 1), k === 0 ? 1 : 0.6) });
+    }),
+    mode: 'directions',
+    build: (o, [x, W1, R1, B1, W2, R2, B2]) => {
+      const l1 = gruUnrolled(o, o.transpose(x!, [1, 0, 2]), { W: W1!, R: R1!, B: B1! }, H, { linearBeforeReset });
+      return o.squeeze(gruUnrolled(o, o.squeeze(l1.Y, [1]), { W: W2!, R: R2!, B: B2! }, H, { linearBeforeReset }).Yh, [0]);
+    },
+  }, { lacks: ['GRU'] });
+}
+
+// The forms the GRU and RNN rules do not differentiate are refused with their names; explicit default activations pass.
+const recurrentForms: { form: string; attrs?: Record<string, Attr>; lens?: boolean; refused: string | null }[] = [
+  { form: 'forward, default activations written out', refused: null },
+  { form: 'direction reverse', attrs: { direction: attr.string('reverse') }, refused: 'direction other than forward' },
+  { form: 'clip 3', attrs: { clip: attr.float(3) }, refused: 'clip' },
+  { form: 'other activations', attrs: { activations: attr.strings(['Relu', 'Relu']) }, refused: 'custom activations' },
+  { form: 'layout 1', attrs: { layout: attr.int(1) }, refused: 'layout 1' },
+  { form: 'sequence_lens', lens: true, refused: 'sequence_lens' },
+];
+for (const op of ['GRU', 'RNN'] as const) {
+  for (const { form, attrs = {}, lens, refused } of recurrentForms) {
+    test(`${op} gradient, ${form}: ${refused === null ? 'differentiated' : `refused as "unsupported ${refused}"`}`, () => {
+      const G = op === 'GRU' ? 3 : 1;
+      const g = new Graph('rec_form');
+      const o = new Ops(g);
+      const X = g.input('X', 'float32', [3, B, F]);
+      const W = g.input('W', 'float32', [1, G * H, F]);
+      const R = g.input('R', 'float32', [1, G * H, H]);
+      const defaults = op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+      const all = { hidden_size: attr.int(H), activations: attr.strings(defaults), ...attrs };
+      const Yh = g.add(op, [X, W, R, null, lens ? g.input('lens', 'int32', [B]) : null], all, { count: 2 })[1]!;
+      const run = () => gradients(g, o.reduceSum(Yh, [0, 1, 2]), [W]);
+      if (refused === null) run();
+      else assert.throws(run, { name: 'Error', message: `${op} gradient (node ${Yh.producer!.name}): unsupported ${refused}` });
+    });
+  }
+}
+
 test('LSTM: unrolled mode with a symbolic window is a clear error', () => {
   const g = new Graph('lstm');
   const o = new Ops(g);
@@ -347,8 +630,13 @@ test('other unsupported forms fail clearly instead of giving a wrong gradient', 
   const g = new Graph('unsupported');
   const o = new Ops(g);
   const t = g.input('t', 'float32', [4, 5]);
-  assert.throws(() => gradients(g, o.reduceSum(o.gather(t, o.ints([1, 2]), 1), [0, 1]), [t]), /Gather gradient: only axis 0/);
-  assert.throws(() => gradients(g, o.reduceSum(o.slice(t, [0], [4], [0], [2]), [0, 1]), [t]), /Slice gradient: .*unit steps/);
+  const end = o.shape(t, 1); // bounds computed in the graph
+  const cut = o.sliceDynamic(t, o.ints([0]), end, [0]);
+  assert.throws(() => gradients(g, o.reduceSum(cut, [0, 1]), [t]), /^Error: Slice gradient \(node n_slice_\d+\): starts, ends, axes and steps must be constant$/);
+  const training = g.add('Dropout', [t, o.scalar(0.5), o.g.constant(new Tensor('bool', [], Uint8Array.from([1])))], {})[0]!;
+  assert.throws(() => gradients(g, o.reduceSum(training, [0, 1]), [t]), /Dropout gradient \(node n_dropout_\d+\): only inference mode/);
+  const b = g.input('b', 'float32', ['batch', 5]);
+  assert.throws(() => gradients(g, o.reduceSum(o.concat([t, b], 0), [0, 1]), [t]), /Concat gradient \(node n_concat_\d+\): sizes along the axis must be fixed/);
 });
 
 // --- the table is complete -----------------------------------------------------------------------------------------

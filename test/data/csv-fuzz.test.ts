@@ -17,6 +17,9 @@ const BASES: { text: string; opts: CsvColumnOptions }[] = [
   { text: '"v"\n"1e3"\n-2\n', opts: {} },
   { text: '1e+5\n-2.5E+3\n.5e-1\n', opts: {} },
   { text: 'a\tb\n1\t2\n', opts: { column: 1, delimiter: '\t', header: true } },
+  { text: 'date,sym,v\n2024-01-01,A,1\n2024-01-01,B,NA\n2024-01-02,B,3\n2024-01-03,B,\n', opts: { where: { column: 'sym', value: 'B' }, fill: 'interpolate' } },
+  { text: 'ds\tv\n2024-01-01 10:00\t1\n2024-01-01 09:00\tnull\n2024-01-01 08:00\t3\n', opts: { fill: 'ffill' } },
+  { text: 'month;a;b\n1990-01;1;2\n1990-02;-;4\n', opts: { column: 'b', fill: 'drop' } },
 ];
 const TOKENS = [',', ';', '\t', '"', '""', '\n', '\r', '\r\n', '\uFEFF', ' ', '0', '7', '.', '-', '+', 'e', 'NaN', 'Infinity', 'a', 'é', '1e999'];
 const COLUMNS = [undefined, 0, 1, 2, 5, 'a', 'price', 'x', '1', 'zz', ''];

@@ -105,6 +105,24 @@ test('delimiter sniffing does not depend on where the chunks break', () => {
   }
 });
 
+test('a first line longer than the sniffing looks at: the same outcome whole or in chunks, quickly', () => {
+  const text = `${'ab\t'.repeat(400_000)}x\n1\n`;
+  const outcome = (chunks: string[]) => {
+    const r = new CsvTableReader({ source: 'long.csv' });
+    try {
+      chunks.forEach((c) => r.push(c));
+      return r.end().values[0]!.length;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const whole = outcome([text]);
+  assert.match(String(whole), /^long\.csv line 1: the first line is too long/);
+  assert.equal(outcome(text.match(/[^]{1,65536}/g)!), whole);
+  // Blank lines before the header are skipped whatever their number.
+  assert.deepEqual(values(`${'\n'.repeat(100_000)}a\tb\n1\t2\n`, { columns: ['b'] }), [[2]]);
+});
+
 test('missing cells: an error by default, with the line and the way out', () => {
   for (const cell of ['NA', 'N/A', 'null', 'NaN', '.', '#N/A']) {
     const m = failure(`v\n1\n${cell}\n3\n`);

@@ -56,6 +56,8 @@ export interface GradCheck {
   directions?: number;
   /** How LSTM gradients unroll their recurrence while this case is differentiated. */
   recurrence?: RecurrenceMode;
+  /** The opset the graph is run at in ONNX Runtime (default: the project's), for ops newer than it (Gelu: 20). */
+  opset?: number;
 }
 
 export interface GradReport {
@@ -118,7 +120,7 @@ export async function checkGradients(c: GradCheck): Promise<GradReport> {
   for (const w of wrt) g.output(grads.get(w.v)!, `${w.inp.name}_grad`);
 
   const feeds = Object.fromEntries(c.inputs.map((inp, k) => [inp.name, new ort.Tensor('float32', Float32Array.from(points[k]!.data), inp.dims)]));
-  const result = await runOrt(serializeModel(g), feeds);
+  const result = await runOrt(serializeModel(g, { opset: c.opset }), feeds);
 
   const lossAt = (name: string, p: Arr) => evalGraph64(g, { ...feeds64, [name]: p }, [lossV])[0]!.data[0]!;
   const loss64 = lossAt(c.inputs[0]!.name, points[0]!);

@@ -79,6 +79,58 @@ export function lstmForward(x: Arr, W: Arr, R: Arr, Wb: ArrayLike<number> | null
   return { Y, h: hOut, c: cOut };
 }
 
+/** One forward GRU layer with ONNX's gate order z, r, h (rows of W and R in blocks of H), time-major X [T,B,F]:
+ *  z = σ(x·Wzᵀ + h·Rzᵀ + Wbz + Rbz), r = σ(…), and the candidate ĥ = tanh(x·Whᵀ + (r⊙h)·Rhᵀ + Rbh + Wbh), or with
+ *  linear_before_reset ĥ = tanh(x·Whᵀ + r⊙(h·Rhᵀ + Rbh) + Wbh); h' = (1 - z)⊙ĥ + z⊙h. Returns Y [T,B,H] and h [B,H]. */
+export function gruForward(X: Arr, W: Arr, R: Arr, bias: Arr | null, h0: Arr | null, linearBeforeReset: boolean): { Y: Arr; h: Arr } {
+  const [T, B, F] = X.dims as [number, number, number];
+  const H = R.dims[R.dims.length - 1]!; // R is [1, gates·H, H]
+  const b = (k: number) => (bias ? bias.data[k]! : 0);
+  const Y = arr([T, B, H]);
+  const h = h0 ? Float64Array.from(h0.data) : new Float64Array(B * H);
+  for (let t = 0; t < T; t++) {
+    const next = new Float64Array(B * H);
+    for (let n = 0; n < B; n++) {
+      const x = (row: number) => { let s = 0; for (let k = 0; k < F; k++) s += W.data[row * F + k]! * X.data[(t * B + n) * F + k]!; return s; };
+      const rh = (row: number, v: (k: number) => number) => { let s = 0; for (let k = 0; k < H; k++) s += R.data[row * H + k]! * v(k); return s; };
+      const hp = (k: number) => h[n * H + k]!;
+      for (let j = 0; j < H; j++) {
+        const z = sigmoid(x(j) + rh(j, hp) + b(j) + b(3 * H + j));
+        const r = (jj: number) => sigmoid(x(H + jj) + rh(H + jj, hp) + b(H + jj) + b(4 * H + jj));
+        const cand = linearBeforeReset
+          ? Math.tanh(x(2 * H + j) + r(j) * (rh(2 * H + j, hp) + b(5 * H + j)) + b(2 * H + j))
+          : Math.tanh(x(2 * H + j) + rh(2 * H + j, (k) => r(k) * hp(k)) + b(5 * H + j) + b(2 * H + j));
+        next[n * H + j] = (1 - z) * cand + z * hp(j);
+      }
+    }
+    h.set(next);
+    Y.data.set(next, t * B * H);
+  }
+  return { Y, h: arr([B, H], h) };
+}
+
+/** One forward RNN layer (Tanh), time-major: h' = tanh(x·Wᵀ + h·Rᵀ + Wb + Rb). Returns Y [T,B,H] and h [B,H]. */
+export function rnnForward(X: Arr, W: Arr, R: Arr, bias: Arr | null, h0: Arr | null): { Y: Arr; h: Arr } {
+  const [T, B, F] = X.dims as [number, number, number];
+  const H = R.dims[R.dims.length - 1]!; // R is [1, gates·H, H]
+  const Y = arr([T, B, H]);
+  const h = h0 ? Float64Array.from(h0.data) : new Float64Array(B * H);
+  for (let t = 0; t < T; t++) {
+    const next = new Float64Array(B * H);
+    for (let n = 0; n < B; n++) {
+      for (let j = 0; j < H; j++) {
+        let s = bias ? bias.data[j]! + bias.data[H + j]! : 0;
+        for (let k = 0; k < F; k++) s += W.data[j * F + k]! * X.data[(t * B + n) * F + k]!;
+        for (let k = 0; k < H; k++) s += R.data[j * H + k]! * h[n * H + k]!;
+        next[n * H + j] = Math.tanh(s);
+      }
+    }
+    h.set(next);
+    Y.data.set(next, t * B * H);
+  }
+  return { Y, h: arr([B, H], h) };
+}
+
 /** y = x·Wᵀ + b for x [B, in], W [out, in] (PyTorch's Linear). */
 function dense(x: Arr, W: Arr, b: Arr): Arr {
   const [B, I] = x.dims as [number, number];
@@ -362,6 +414,62 @@ function lstmOp(n: Node, X: Arr, W: Arr, R: Arr, B: Arr | null): Arr[] {
   return [arr([T, 1, Bt, H], Y.data), arr([1, Bt, H], r.h.data), arr([1, Bt, H], r.c.data)];
 }
 
+/** erf in float64 to ~1e-15: its Maclaurin series below |x| = 3 (terms peak near 170, so cancellation costs three
+ *  digits at most), and the continued fraction of erfc beyond. */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a < 3) {
+    let term = x, sum = x;
+    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(a) = e^(-a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))), evaluated from the tail.
+  let f = a;
+  for (let k = 60; k >= 1; k--) f = a + k / 2 / f;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+function expand(x: Arr, target: number[]): Arr {
+  const dims = broadcastDims(x.dims, target);
+  return broadcastMap([x, arr(dims)], (v) => v);
+}
+
+/** ONNX Conv, NCHW, any number of spatial axes: explicit pads (auto_pad NOTSET or VALID), strides, dilations, groups. */
+export function conv(x: Arr, w: Arr, b: Arr | null, o: { pads?: number[]; strides?: number[]; dilations?: number[]; group?: number }): Arr {
+  const [N, C] = x.dims as [number, number];
+  const sp = x.dims.slice(2), ks = w.dims.slice(2);
+  const S = sp.length, M = w.dims[0]!, G = o.group ?? 1, Cg = C / G, Mg = M / G;
+  const pads = o.pads ?? new Array<number>(2 * S).fill(0);
+  const strides = o.strides ?? new Array<number>(S).fill(1), dil = o.dilations ?? new Array<number>(S).fill(1);
+  const outSp = sp.map((d, i) => Math.floor((d + pads[i]! + pads[S + i]! - ((ks[i]! - 1) * dil[i]! + 1)) / strides[i]!) + 1);
+  const y = arr([N, M, ...outSp]);
+  const xs = stridesOf(x.dims), ws = stridesOf(w.dims);
+  forEachIndex(y.dims, (idx, k) => {
+    const [n, m] = idx as [number, number];
+    const gi = Math.floor(m / Mg);
+    let s = b ? b.data[m]! : 0;
+    for (let c = 0; c < Cg; c++) {
+      forEachIndex(ks, (kk) => {
+        let off = n * xs[0]! + (gi * Cg + c) * xs[1]!;
+        for (let i = 0; i < S; i++) {
+          const p = idx[2 + i]! * strides[i]! + kk[i]! * dil[i]! - pads[i]!;
+          if (p < 0 || p >= sp[i]!) return;
+          off += p * xs[2 + i]!;
+        }
+        let wo = m * ws[0]! + c * ws[1]!;
+        for (let i = 0; i < S; i++) wo += kk[i]! * ws[2 + i]!;
+        s += w.data[wo]! * x.data[off]!;
+      });
+    }
+    y.data[k] = s;
+  });
+  return y;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The interpreter
 
@@ -378,6 +486,7 @@ const kernels: Record<string, Kernel> = {
   Div: binary((a, b) => a / b),
   Less: binary((a, b) => (a < b ? 1 : 0)),
   Greater: binary((a, b) => (a > b ? 1 : 0)),
+  Pow: binary((a, b) => a ** b),
   Neg: unary((v) => -v),
   Abs: unary(Math.abs),
   Sign: unary(Math.sign),
@@ -389,7 +498,12 @@ const kernels: Record<string, Kernel> = {
   Sqrt: unary(Math.sqrt),
   Reciprocal: unary((v) => 1 / v),
   Where: (_, [c, a, b]) => [broadcastMap([c!, a!, b!], (p, q, r) => (p ? q : r))],
-  MatMul: (_, [a, b]) => [matmul(a!, b!)],
+  // numpy's rule for 1-D operands: a row vector on the left, a column on the right, that axis dropped after.
+  MatMul: (_, [a, b]) => {
+    const y = matmul(a!.dims.length === 1 ? arr([1, ...a!.dims], a!.data) : a!, b!.dims.length === 1 ? arr([...b!.dims, 1], b!.data) : b!);
+    const dims = y.dims.filter((_, i) => !((a!.dims.length === 1 && i === y.dims.length - 2) || (b!.dims.length === 1 && i === y.dims.length - 1)));
+    return [arr(dims, y.data)];
+  },
   Gemm: (n, [a, b, c]) => [gemm(a!, b!, c ?? null, n.int('transA', 0) === 1, n.int('transB', 0) === 1, n.float('alpha', 1), n.float('beta', 1))],
   ReduceSum: (n, [x, axes]) => [reduce(x!, ints(axes) ?? n.ints('axes') ?? null, n.int('keepdims', 1) === 1, false)],
   ReduceMean: (n, [x, axes]) => [reduce(x!, ints(axes) ?? n.ints('axes') ?? null, n.int('keepdims', 1) === 1, true)],
@@ -411,7 +525,9 @@ const kernels: Record<string, Kernel> = {
   Split: (n, [x, sizes]) => {
     const axis = norm(n.int('axis', 0), x!.dims.length);
     const count = n.outputs.length;
-    const s = ints(sizes) ?? new Array<number>(count).fill(x!.dims[axis]! / count);
+    // Without sizes: parts of ceil(d/n), the last one smaller (opset 18's num_outputs).
+    const part = Math.ceil(x!.dims[axis]! / count);
+    const s = ints(sizes) ?? Array.from({ length: count }, (_, i) => Math.min(part, x!.dims[axis]! - part * i));
     let at = 0;
     return s.map((len) => {
       const part = slice(x!, [at], [at + len], [axis], null);
@@ -422,6 +538,59 @@ const kernels: Record<string, Kernel> = {
   Slice: (_, [x, starts, ends, axes, steps]) => [slice(x!, ints(starts)!, ints(ends)!, ints(axes), ints(steps))],
   Gather: (n, [x, idx]) => [gather(x!, idx!, n.int('axis', 0))],
   LSTM: (n, [X, W, R, B]) => lstmOp(n, X!, W!, R!, B ?? null).slice(0, n.outputs.length),
+  GRU: (n, [X, W, R, B, , h0]) => {
+    const r = gruForward(X!, W!, R!, B ?? null, h0 ?? null, n.int('linear_before_reset', 0) === 1);
+    const [T, Bt, H] = r.Y.dims as [number, number, number];
+    return [arr([T, 1, Bt, H], r.Y.data), arr([1, Bt, H], r.h.data)].slice(0, n.outputs.length);
+  },
+  RNN: (n, [X, W, R, B, , h0]) => {
+    const r = rnnForward(X!, W!, R!, B ?? null, h0 ?? null);
+    const [T, Bt, H] = r.Y.dims as [number, number, number];
+    return [arr([T, 1, Bt, H], r.Y.data), arr([1, Bt, H], r.h.data)].slice(0, n.outputs.length);
+  },
+  Flatten: (n, [x]) => {
+    const axis = norm(n.int('axis', 1), x!.dims.length);
+    return [arr([sizeOf(x!.dims.slice(0, axis)), sizeOf(x!.dims.slice(axis))], x!.data)];
+  },
+  Expand: (_, [x, shape]) => [expand(x!, ints(shape)!)],
+  LeakyRelu: (n, [x]) => [arr(x!.dims, x!.data.map((v) => (v > 0 ? v : n.float('alpha', 0.01) * v)))],
+  Elu: (n, [x]) => [arr(x!.dims, x!.data.map((v) => (v > 0 ? v : n.float('alpha', 1) * (Math.exp(v) - 1))))],
+  Softplus: unary((v) => Math.log1p(Math.exp(v))),
+  Erf: unary(erf),
+  Gelu: (n, [x]) => {
+    const tanhForm = n.string('approximate', 'none') === 'tanh';
+    const k = Math.sqrt(2 / Math.PI);
+    return [arr(x!.dims, x!.data.map((v) => (tanhForm ? 0.5 * v * (1 + Math.tanh(k * (v + 0.044715 * v ** 3))) : 0.5 * v * (1 + erf(v / Math.SQRT2)))))];
+  },
+  Dropout: (_, [x]) => [x!],
+  Constant: (n) => {
+    const a = n.attrs.value ?? n.attrs.value_float ?? n.attrs.value_floats ?? n.attrs.value_int ?? n.attrs.value_ints;
+    if (a?.type === 'tensor') return [fromTensor(a.value)];
+    if (a?.type === 'float' || a?.type === 'int') return [arr([], [a.value])];
+    if (a?.type === 'floats' || a?.type === 'ints') return [arr([a.value.length], a.value)];
+    throw new Error('reference Constant: unknown form');
+  },
+  ConstantOfShape: (n, [shape]) => {
+    const a = n.attrs.value;
+    const v = a?.type === 'tensor' ? fromTensor(a.value).data[0]! : 0;
+    return [arr(ints(shape)!, new Float64Array(sizeOf(ints(shape)!)).fill(v))];
+  },
+  Shape: (n, [x]) => {
+    const r = x!.dims.length;
+    const start = norm(n.int('start', 0), r), end = Math.min(norm(n.int('end', r), r), r);
+    return [arr([Math.max(0, end - start)], x!.dims.slice(start, end))];
+  },
+  Range: (_, [s, l, d]) => {
+    const [a, b, c] = [s!.data[0]!, l!.data[0]!, d!.data[0]!];
+    const n = Math.max(0, Math.ceil((b - a) / c));
+    return [arr([n], Array.from({ length: n }, (_, i) => a + i * c))];
+  },
+  // Values are float64 here whatever the type; a cast to an integer type truncates, as ONNX's does.
+  Cast: (n, [x]) => [[1, 11].includes(n.int('to', 1)) ? x! : arr(x!.dims, x!.data.map(Math.trunc))],
+  Conv: (n, [x, w, b]) => {
+    if (!['NOTSET', 'VALID'].includes(n.string('auto_pad', 'NOTSET'))) throw new Error('reference Conv: auto_pad SAME_* is not interpreted');
+    return [conv(x!, w!, b ?? null, { pads: n.ints('pads'), strides: n.ints('strides'), dilations: n.ints('dilations'), group: n.int('group', 1) })];
+  },
 };
 
 export function interpretedOps(): string[] {

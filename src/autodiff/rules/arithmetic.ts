@@ -4,6 +4,15 @@ import { unbroadcast } from '../unbroadcast.ts';
 
 defineGrad('Identity', ({ GO }) => [GO(0)]);
 
+// Dropout in inference mode is the identity. Training mode would need the mask's scaling; refused rather than wrong.
+defineGrad('Dropout', ({ node, GO }) => {
+  const training = node.inputs[2];
+  if (training && training.constValue?.numbers()[0] !== 0) {
+    throw new Error(`Dropout gradient (node ${node.name}): only inference mode is supported (training_mode absent or a constant false)`);
+  }
+  return node.inputs.map((_, i) => (i === 0 ? GO(0) : null));
+});
+
 defineGrad('Neg', ({ o, GO }) => [o.neg(GO(0)!)]);
 
 defineGrad('Add', ({ o, I, GO, needs }) => [
@@ -36,5 +45,16 @@ defineGrad('Where', ({ o, I, GO, needs }) => {
     null,
     needs(1) ? unbroadcast(o, o.where(I(0), GO(0)!, zero), I(1)) : null,
     needs(2) ? unbroadcast(o, o.where(I(0), zero, GO(0)!), I(2)) : null,
+  ];
+});
+
+// Pow(x, p) (exporters' x³ in tanh-Gelu, x² in norms): d/dx = p·x^(p-1) (not p·y/x, which fails at x = 0);
+// d/dp = y·ln x, defined for x > 0. An integer exponent is cast to x's type for the product.
+defineGrad('Pow', ({ o, I, O, GO, needs }) => {
+  const x = I(0), g = GO(0)!;
+  const p = I(1).dtype === x.dtype ? I(1) : o.cast(I(1), x.dtype);
+  return [
+    needs(0) ? unbroadcast(o, o.mul(g, o.mul(p, o.pow(x, o.sub(p, o.scalar(1))))), x) : null,
+    needs(1) ? unbroadcast(o, o.mul(g, o.mul(O(0), o.g.add('Log', [x], {})[0]!)), I(1)) : null,
   ];
 });

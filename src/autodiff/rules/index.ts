@@ -4,4 +4,8 @@ import './activations.ts';
 import './matmul.ts';
 import './reduce.ts';
 import './structure.ts';
+import './nondifferentiable.ts';
+import './conv.ts';
+import './gru.ts';
+import './rnn.ts';
 import './lstm.ts';

@@ -1,4 +1,5 @@
 // Matrix products. Gemm's gradients are Gemms again (the transposes become attributes, not nodes).
+import type { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
 import { defineGrad } from '../registry.ts';
 import { unbroadcast } from '../unbroadcast.ts';
@@ -19,19 +20,25 @@ defineGrad('Gemm', ({ o, node, I, GO, needs }) => {
   return node.inputs.length === 3 ? [dA, dB, dC] : [dA, dB];
 });
 
-function swapLast(o: Parameters<Parameters<typeof defineGrad>[1]>[0]['o'], v: Value): Value {
+function swapLast(o: Ops, v: Value): Value {
   const r = v.rank;
   const perm = Array.from({ length: r }, (_, i) => i);
   [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
   return o.transpose(v, perm);
 }
 
-// Batched MatMul for rank ≥ 2 operands; batch broadcasting is undone by the shared helper.
+// Batched MatMul; batch broadcasting is undone by the shared helper. A 1-D operand is a matrix with a unit axis
+// (a row vector on the left, a column on the right) whose axis the product dropped: put it back, then drop it again.
 defineGrad('MatMul', ({ o, I, GO, needs }) => {
-  const A = I(0), B = I(1), g = GO(0)!;
-  if (A.rank < 2 || B.rank < 2) throw new Error('MatMul gradient: 1-D operands are not supported');
+  const A0 = I(0), B0 = I(1);
+  const A = A0.rank === 1 ? o.unsqueeze(A0, [0]) : A0;
+  const B = B0.rank === 1 ? o.unsqueeze(B0, [1]) : B0;
+  let g = GO(0)!;
+  if (A0.rank === 1) g = o.unsqueeze(g, [B0.rank === 1 ? g.rank : g.rank - 1]);
+  if (B0.rank === 1) g = o.unsqueeze(g, [g.rank]);
+  const back = (d: Value, v0: Value, axis: number) => (v0.rank === 1 ? o.squeeze(d, [axis]) : d);
   return [
-    needs(0) ? unbroadcast(o, o.matmul(g, swapLast(o, B)), A) : null,
-    needs(1) ? unbroadcast(o, o.matmul(swapLast(o, A), g), B) : null,
+    needs(0) ? back(unbroadcast(o, o.matmul(g, swapLast(o, B)), A), A0, 0) : null,
+    needs(1) ? back(unbroadcast(o, o.matmul(swapLast(o, A), g), B), B0, 1) : null,
   ];
 });

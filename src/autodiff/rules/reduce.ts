@@ -13,16 +13,11 @@ function reducedAxes(c: GradContext): number[] {
   return (all ? x.shape!.map((_, i) => i) : axes).map((a) => (a < 0 ? a + x.rank : a));
 }
 
-function staticDims(v: Value): number[] | null {
-  return v.shape && v.shape.every((d) => typeof d === 'number') ? (v.shape as number[]) : null;
-}
-
 function spread(o: Ops, c: GradContext, axes: number[]): Value {
   const x = c.I(0);
   let g = c.GO(0)!;
   if (c.node.int('keepdims', 1) === 0 && g.rank < x.rank) g = o.unsqueeze(g, axes);
-  const dims = staticDims(x);
-  return o.expand(g, dims ? o.ints(dims) : o.shape(x));
+  return o.expand(g, o.dimsOf(x));
 }
 
 defineGrad('ReduceSum', (c) => {

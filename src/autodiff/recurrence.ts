@@ -1,0 +1,87 @@
+// What the gradients of ONNX's recurrent ops (GRU, RNN) share: the forms they support, the previous hidden states
+// rebuilt from Y, the reverse-time recurrence emitted as a Scan (any window) or unrolled (fixed window), and the
+// parameter gradients as one product over all steps and rows.
+import type { Graph } from '../graph/graph.ts';
+import { MAX_UNROLLED_WINDOW } from '../graph/layers/lstm.ts';
+import { attr } from '../graph/node.ts';
+import { Ops } from '../graph/ops.ts';
+import type { Value } from '../graph/value.ts';
+import type { GradContext } from './registry.ts';
+
+/** Refuses what the rules do not differentiate: other directions, clip, other activations, layout 1, sequence_lens.
+ *  initial_h (input 5) is supported and gets its gradient. */
+export function checkRecurrentForm(c: GradContext, activations: string[]): void {
+  const n = c.node;
+  const bad: string[] = [];
+  if (n.string('direction', 'forward') !== 'forward') bad.push('direction other than forward');
+  if (n.attrs.clip) bad.push('clip');
+  const act = n.attrs.activations;
+  if (act && (act.type !== 'strings' || act.value.join() !== activations.join())) bad.push('custom activations');
+  if (n.int('layout', 0) !== 0) bad.push('layout 1');
+  if (n.inputs[4]) bad.push('sequence_lens');
+  if (bad.length) throw new Error(`${n.op} gradient (node ${n.name}): unsupported ${bad.join(', ')}`);
+}
+
+/** The window to unroll the backward recurrence over, or null for a Scan. */
+export function unrolledWindow(c: GradContext): number | null {
+  const Tdim = c.I(0).shape?.[0];
+  const mode = c.options.recurrence;
+  const T = typeof Tdim === 'number' && (mode === 'unrolled' || (mode === 'auto' && Tdim <= MAX_UNROLLED_WINDOW)) ? Tdim : null;
+  if (mode === 'unrolled' && T === null) throw new Error(`${c.node.op} gradient (node ${c.node.name}): unrolled mode needs a fixed window`);
+  return T;
+}
+
+/** h_{t-1} for every step [T,B,H] from the hidden states Ys [T,B,H]: initial_h [1,B,H] first, or zeros. */
+export function previousStates(o: Ops, Ys: Value, h0: Value | null): Value {
+  const before = o.slice(Ys, [0], [-1], [0]);
+  return h0 ? o.concat([h0, before], 0) : o.g.add('Pad', [before, o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
+}
+
+/** Σ over every step and row of aᵀ·b: [T,B,P] and [T,B,Q] give [P,Q] in one product. Flatten needs no dims, which an
+ *  imported graph may not know (initial_h computed at run time). */
+export function sumOuter(o: Ops, a: Value, b: Value): Value {
+  const rows = (v: Value) => o.g.add('Flatten', [v], { axis: attr.int(2) })[0]!;
+  return o.gemm(rows(a), rows(b), null, { transA: true });
+}
+
+/** One step of a reverse recurrence, written once for both forms: in a Scan body the values are [B,*], unrolled
+ *  they are [1,B,*], so a step must only use ops that do not care (elementwise, MatMul, Concat on axis -1). */
+export type ReverseStep = (b: Ops, carry: Value[], xs: Value[]) => { carry: Value[]; out: Value[] };
+
+/** Runs `step` for t = T-1 … 0 over the steps of `xs` ([T,B,*] each) from the carries `init` ([B,*] each):
+ *  unrolled when T is given, else as a Scan. Returns the carries after step 0 ([1,B,*] each) and the steps' outputs
+ *  in time order ([T,B,*] each). */
+export function reverseRecurrence(o: Ops, name: string, T: number | null, init: Value[], xs: Value[], step: ReverseStep): { final: Value[]; outs: Value[] } {
+  if (T !== null) {
+    const steps = xs.map((v) => (T === 1 ? [v] : o.split(v, 0, new Array<number>(T).fill(1))));
+    let carry = init.map((v) => o.unsqueeze(v, [0]));
+    const outs: Value[][] = [];
+    for (let t = T - 1; t >= 0; t--) {
+      const r = step(o, carry, steps.map((s) => s[t]!));
+      carry = r.carry;
+      outs[t] = r.out;
+    }
+    return { final: carry, outs: outs[0]!.map((_, k) => (T === 1 ? outs[0]![k]! : o.concat(outs.map((os) => os[k]!), 0))) };
+  }
+  const body = o.g.subgraph(name);
+  const b = new Ops(body);
+  const carryIn = init.map((v, k) => body.input(`${name}_carry${k}`, v.dtype, v.shape!, true));
+  const xsIn = xs.map((v, k) => body.input(`${name}_x${k}`, v.dtype, v.shape!.slice(1), true));
+  const r = step(b, carryIn, xsIn);
+  for (const v of [...r.carry, ...r.out]) body.output(v);
+  const results = scan(o.g, body, init, xs);
+  return { final: results.slice(0, init.length).map((v) => o.unsqueeze(v, [0])), outs: results.slice(init.length) };
+}
+
+/** A Scan running `body` over `xs` in reverse, its scan outputs stacked in time order. */
+function scan(g: Graph, body: Graph, states: Value[], xs: Value[]): Value[] {
+  const nState = states.length;
+  const T = xs[0]!.shape![0]!;
+  const types = body.outputs.map((v, i) => ({ dtype: v.dtype, shape: i < nState ? v.shape : [T, ...(v.shape ?? [])] }));
+  return g.add('Scan', [...states, ...xs], {
+    body: attr.graph(body),
+    num_scan_inputs: attr.int(xs.length),
+    scan_input_directions: attr.ints(xs.map(() => 1)),
+    scan_output_directions: attr.ints(body.outputs.slice(nState).map(() => 1)),
+  }, { types });
+}
