@@ -21,7 +21,8 @@ const FOLD_FILE = 'fold.json';
 
 export interface BacktestOptions extends Partial<TrainSettings> {
   out: string;
-  data: DataSource;
+  /** Null: the tutorial's series (seeded by the settings' seed). */
+  data: DataSource | null;
   folds: number;
   /** Window rows in each fold's test block; default: the second half of the rows shared equally by the folds. */
   testSize?: number;

@@ -16,7 +16,7 @@ export const backtestCommand: CommandModule<object, Args> = {
   command: 'backtest',
   describe: 'rolling-origin backtest: train on the past, test on the next block, K times; each metric\'s mean and spread beside the baselines',
   builder: (y) =>
-    settingsFlags(dataFlags(y).demandOption('data'))
+    settingsFlags(dataFlags(y))
       .option('folds', { requiresArg: true, type: 'number', default: 5, describe: 'folds (test blocks, the last ending at the last row)', coerce: intAtLeast('folds', 1) })
       .option('test-size', { requiresArg: true, type: 'number', describe: 'window rows per test block (default: the second half of the rows shared by the folds)', coerce: intAtLeast('test-size', 1) })
       .option('out', { requiresArg: true, type: 'string', default: 'backtest', describe: 'folder for the folds (fold-1 …) and backtest.json; a rerun skips finished folds' })
@@ -31,7 +31,7 @@ export const backtestCommand: CommandModule<object, Args> = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const r = await backtest({
-      out: a.out, data: dataSource(a)!, folds: a.folds, testSize: a['test-size'], preset: a.preset, ...settingsOf(a), season: a.season, ep: a.ep,
+      out: a.out, data: dataSource(a), folds: a.folds, testSize: a['test-size'], preset: a.preset, ...settingsOf(a), season: a.season, ep: a.ep,
       threads: a.threads, checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onFold: (f) => {
         if (a.quiet) return;

@@ -13,7 +13,7 @@ export const forecastCommand: CommandModule<object, Args> = {
   command: 'forecast',
   describe: 'forecast a series N steps past its end with a trained model folder (direct up to its horizon, recursive beyond)',
   builder: (y) =>
-    dataFlags(y).demandOption('data')
+    dataFlags(y)
       .option('model', { requiresArg: true, type: 'string', default: 'models', describe: 'the trained model\'s folder (model.onnx, manifest.json)' })
       .option('steps', { requiresArg: true, type: 'number', demandOption: true, describe: 'values to forecast past the last row', coerce: intAtLeast('steps', 1) })
       .option('out', { requiresArg: true, type: 'string', default: 'forecast.csv', describe: 'output CSV' })
@@ -22,7 +22,7 @@ export const forecastCommand: CommandModule<object, Args> = {
       .option('device', { requiresArg: true, type: 'number', coerce: intAtLeast('device', 0) })
       .example('$0 forecast --model models --data co2.csv --steps 24', 'two years of a monthly series'),
   handler: async (a) => {
-    const f = await forecast({ model: a.model, data: dataSource(a)!, steps: a.steps, ep: a.ep, device: a.device });
+    const f = await forecast({ model: a.model, data: dataSource(a), steps: a.steps, ep: a.ep, device: a.device });
     const svg = a.svg ?? join(dirname(a.out), 'forecast.svg');
     writeFileAtomic(a.out, forecastCsv(f));
     writeFileAtomic(svg, forecastPicture(f));

@@ -18,8 +18,9 @@ import { futureDates } from './future-dates.ts';
 export interface ForecastOptions {
   /** The model folder: model.onnx and manifest.json, as train writes them. */
   model: string;
-  /** The series to continue; columns default to those the model was trained on, in the same order. */
-  data: DataSource;
+  /** The series to continue; columns default to those the model was trained on, in the same order. Null: the
+   *  tutorial's series with the seed the model was trained on. */
+  data: DataSource | null;
   steps: number;
   ep?: SessionOptions['ep'];
   device?: number;
@@ -45,9 +46,9 @@ export async function forecast(o: ForecastOptions): Promise<Forecast> {
   const horizon = info?.horizon ?? manifest.config?.outputs;
   const features = manifest.input.dims.at(-1);
   if (!window || !horizon || typeof features !== 'number') throw new ForecastError(`${join(o.model, FILES.manifest)} does not say the model's window, horizon and features`);
-  const series = await loadSeries(withModelColumns(o.data, manifest), 0);
+  const series = await loadSeries(o.data && withModelColumns(o.data, manifest), info?.seed ?? 0);
   if (series.inputs.length !== features) {
-    throw new ForecastError(`the model reads ${features} column${features === 1 ? '' : 's'}${info?.columns ? ` (${info.columns.join(', ')})` : ''}; ${o.data.file} gave ${series.inputs.length} (${series.names.join(', ')})`);
+    throw new ForecastError(`the model reads ${features} column${features === 1 ? '' : 's'}${info?.columns ? ` (${info.columns.join(', ')})` : ''}; ${series.source} gave ${series.inputs.length} (${series.names.join(', ')})`);
   }
   const session = await createSession(join(o.model, FILES.model), { ep: o.ep ?? 'cpu', deviceId: o.device });
   try {
