@@ -166,6 +166,9 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const testRows = data.split.test[1] - data.split.test[0];
   const config = modelConfig(settings, data.features);
   // Fitted on the values the fitting rows see (inputs and targets), never on validation or test values.
+  if (resumed && !('preprocess' in resumed.extra) && resumed.extra.normalization) {
+    throw new CheckpointError(`${ckptPath}: the checkpoint normalised the data outside the model (an older ingraph); train without --resume`);
+  }
   const preprocess = resumed ? (resumed.extra.preprocess as Preprocess | null | undefined) ?? null : fitPreprocess(series, fit[1] + settings.window + settings.horizon - 1, settings);
   const model = buildModel(config, preprocess);
   const dataInfo: DataInfo = {
