@@ -46,3 +46,9 @@ export { createSession, resolveEp, EpError, type EpName } from './train/provider
 export { loadModelFile, type LoadedModel } from './node/onnx-file.ts';
 export { writeArtifacts } from './node/artifacts.ts';
 export { readCsvTable, readCsvColumnFile } from './node/csv-file.ts';
+export { forecast, forecastCsv, type Forecast, type ForecastOptions } from './forecast/forecast.ts';
+export { forecastAhead, type AheadInput, type AheadResult, type ForecastMethod } from './forecast/ahead.ts';
+export { ForecastError } from './forecast/errors.ts';
+export { backtest, readBacktest, type BacktestOptions, type BacktestReport, type BacktestResult } from './backtest/backtest.ts';
+export { backtestSplits } from './backtest/splits.ts';
+export { summarize, summaryTable, type BacktestSummary } from './backtest/summary.ts';

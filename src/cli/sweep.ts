@@ -9,7 +9,7 @@ import { UserError } from './errors.ts';
 import { column, intAtLeast, positive } from './validate.ts';
 
 interface Args extends CsvArgs {
-  data: string; column?: string; group?: string; grid: string; out: string; workers?: number; queue?: string; metric: Metric;
+  data: string; column?: string; group?: string; grid: string; folds?: number; out: string; workers?: number; queue?: string; metric: Metric;
   epochs?: number; hidden?: number; layers?: number; window?: number; lr?: number; 'batch-size'?: number; seed?: number;
   normalize?: boolean; optimizer?: OptimizerName; loss?: LossName; 'checkpoint-seconds'?: number; 'lock-seconds'?: number; quiet: boolean;
 }
@@ -23,6 +23,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('column', { requiresArg: true, type: 'string', describe: 'value column, by header name or 0-based index (default: the first numeric column that is not the date column)' })
       .option('group', { requiresArg: true, type: 'string', describe: 'long format: the column naming each row\'s series (one model per series)' })
       .option('grid', { requiresArg: true, type: 'string', default: '', describe: 'settings to try, e.g. "hidden=5,16,32 lr=1e-2,1e-3 window=12,24"' })
+      .option('folds', { requiresArg: true, type: 'number', describe: 'score each grid point by a rolling-origin backtest of K folds (the mean) instead of one train run', coerce: intAtLeast('folds', 1) })
       .option('out', { requiresArg: true, type: 'string', default: 'sweep', describe: 'folder for the jobs and the leaderboard (shared by every worker)' })
       .option('workers', { requiresArg: true, type: 'number', describe: 'worker threads in this process (default: the cores)', coerce: intAtLeast('workers', 1) })
       .option('queue', { requiresArg: true, type: 'string', describe: 'redis://HOST:PORT: queue the jobs for `ingraph worker` processes instead' })
@@ -51,11 +52,11 @@ export const sweepCommand: CommandModule<object, Args> = {
     // Loaded when a sweep runs: the queue client (BullMQ, ioredis) is not every command's cost.
     const { runSweep } = await import('../sweep/sweep.ts');
     const r = await runSweep({
-      out: a.out, data: a.data, column: column(a.column), group: a.group, csv: csvReadOptions(a), onWarning: printWarning, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
+      out: a.out, data: a.data, column: column(a.column), group: a.group, csv: csvReadOptions(a), onWarning: printWarning, grid: a.grid, folds: a.folds, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
       base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },
       backend: a.queue ? { kind: 'queue', url: a.queue, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000 } : { kind: 'pool', workers: a.workers },
       onPlan: (p) => {
-        if (!a.quiet) process.stderr.write(`${p.jobs} jobs over ${p.series} series; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`);
+        if (!a.quiet) process.stderr.write(`${p.jobs} jobs over ${p.series} series${a.folds ? `, each a backtest of ${a.folds} folds` : ''}; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`);
       },
       onProgress: show,
     });

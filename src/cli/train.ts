@@ -1,22 +1,16 @@
 // `ingraph train`: a thin adapter over train() — flags in, progress out, Ctrl-C checkpoints and exits non-zero.
 import type { CommandModule } from 'yargs';
-import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { LSTM_FORWARDS, type LstmForward } from '../graph/model.ts';
-import { LOCAL_MODES, type LocalMode } from '../graph/preprocess.ts';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
-import { LR_SCHEDULES, PRESET_NAMES, type LrSchedule, type PresetName } from '../train/presets.ts';
 import { EP_NAMES, type EpName, type Threads } from '../train/providers.ts';
 import { train, type Metrics } from '../train/trainer.ts';
 import { commandLine } from '../node/where.ts';
 import { dataFlags, dataSource, type DataArgs } from './data-flags.ts';
 import { progressPrinter } from './progress.ts';
-import { countOrAuto, fraction, intAtLeast, positive, sizeList } from './validate.ts';
+import { settingsFlags, settingsOf, type SettingsArgs } from './settings-flags.ts';
+import { countOrAuto, intAtLeast, positive } from './validate.ts';
 
-interface Args extends DataArgs {
-  ep: EpName; device?: number; threads?: Threads; epochs?: number; 'batch-size'?: number; lr?: number; horizon?: number; local?: LocalMode;
-  'val-fraction'?: number; patience?: number; 'lr-schedule'?: LrSchedule; season?: number;
-  optimizer?: OptimizerName; loss?: LossName; seed?: number; 'steps-per-run'?: number; preset: PresetName; resume: boolean; out: string;
-  hidden?: number; layers?: number; window?: number; dense?: string; normalize?: boolean; quiet: boolean; 'eval-every'?: number;
+interface Args extends DataArgs, SettingsArgs {
+  ep: EpName; device?: number; threads?: Threads; 'steps-per-run'?: number; resume: boolean; out: string; quiet: boolean; 'eval-every'?: number;
   'checkpoint-seconds'?: number; 'accumulate-grad'?: boolean; 'lstm-forward'?: LstmForward; 'allow-new-data'?: boolean;
 }
 
@@ -24,30 +18,12 @@ export const trainCommand: CommandModule<object, Args> = {
   command: 'train',
   describe: 'train the model in the graph (Adam/MSE steps run inside ONNX Runtime)',
   builder: (y) =>
-    dataFlags(y)
+    settingsFlags(dataFlags(y))
       .option('ep', { requiresArg: true, choices: EP_NAMES, default: 'cpu' as const, describe: 'execution provider' })
       .option('device', { requiresArg: true, type: 'number', describe: 'CUDA device index', coerce: intAtLeast('device', 0) })
       .option('threads', { requiresArg: true, type: 'string', describe: 'CPU intra-op threads, or auto: 1 for small models, more for large ones (default 1)', coerce: countOrAuto('threads') })
-      .option('preset', { requiresArg: true, choices: PRESET_NAMES, default: 'default' as const, describe: 'settings to start from' })
-      .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 0) })
-      .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
-      .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
-      .option('loss', { requiresArg: true, choices: LOSS_NAMES, describe: 'training loss (test MSE is reported either way)' })
-      .option('optimizer', { requiresArg: true, choices: OPTIMIZER_NAMES })
-      .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
       .option('steps-per-run', { requiresArg: true, type: 'number', describe: 'optimizer steps per session run (in-graph loop)', coerce: intAtLeast('steps-per-run', 1) })
       .option('eval-every', { requiresArg: true, type: 'number', describe: 'epochs between test evaluations', coerce: intAtLeast('eval-every', 1) })
-      .option('hidden', { requiresArg: true, type: 'number', coerce: intAtLeast('hidden', 1) })
-      .option('layers', { requiresArg: true, type: 'number', coerce: intAtLeast('layers', 1) })
-      .option('window', { requiresArg: true, type: 'number', coerce: intAtLeast('window', 1) })
-      .option('dense', { requiresArg: true, type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
-      .option('horizon', { requiresArg: true, type: 'number', describe: 'values of the target forecast per window (direct multi-output)', coerce: intAtLeast('horizon', 1) })
-      .option('normalize', { type: 'boolean', describe: 'scale every column inside the graph by constants fitted on the training values (--no-normalize: raw)' })
-      .option('local', { requiresArg: true, choices: LOCAL_MODES, describe: 'last: inputs and forecast relative to the window\'s last value (inside the graph); none: levels' })
-      .option('val-fraction', { requiresArg: true, type: 'number', describe: 'share of the training rows, at their end, that validates (0: none)', coerce: fraction('val-fraction') })
-      .option('patience', { requiresArg: true, type: 'number', describe: 'stop after this many epochs without a better validation loss (0: never)', coerce: intAtLeast('patience', 0) })
-      .option('lr-schedule', { requiresArg: true, choices: LR_SCHEDULES, describe: 'constant, cosine over the epochs, or plateau (halve when validation stalls)' })
-      .option('season', { requiresArg: true, type: 'number', describe: 'period of the seasonal-naive baseline and the MASE (default: from the date column, else 1)', coerce: intAtLeast('season', 1) })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between checkpoints (taken at epoch ends; default 5)', coerce: positive('checkpoint-seconds') })
       .option('accumulate-grad', { type: 'boolean', describe: 'never zero the gradients, as the tutorial\'s loop (no zero_grad) does' })
       .option('lstm-forward', { requiresArg: true, choices: LSTM_FORWARDS, describe: 'the train step\'s LSTM forward: the LSTM op or unrolled standard ops (default: as built)' })
@@ -67,9 +43,7 @@ export const trainCommand: CommandModule<object, Args> = {
     const progress = progressPrinter(process.stderr, a.quiet);
     const r = await train({
       out: a.out, preset: a.preset, ep: a.ep, device: a.device, threads: a.threads,
-      data: dataSource(a), horizon: a.horizon, local: a.local, valFraction: a['val-fraction'], patience: a.patience, lrSchedule: a['lr-schedule'], season: a.season,
-      epochs: a.epochs, batchSize: a['batch-size'], lr: a.lr, optimizer: a.optimizer, loss: a.loss, seed: a.seed, stepsPerRun: a['steps-per-run'],
-      evalEvery: a['eval-every'], hidden: a.hidden, layers: a.layers, window: a.window, dense: sizeList('dense')(a.dense), normalize: a.normalize, accumulateGrad: a['accumulate-grad'],
+      data: dataSource(a), ...settingsOf(a), season: a.season, stepsPerRun: a['steps-per-run'], evalEvery: a['eval-every'], accumulateGrad: a['accumulate-grad'],
       lstmForward: a['lstm-forward'], resume: a.resume, allowNewData: a['allow-new-data'], checkpointSeconds: a['checkpoint-seconds'], signal: controller.signal,
       onStart: (s) => {
         if (a.quiet) return;

@@ -1,13 +1,15 @@
-// One sweep job: an ordinary train() run into its own folder. The folder is the job's whole state, so any worker
-// that sees it (the shared-storage assumption) can skip a finished job, resume a killed one from its checkpoint,
-// or read a failed one's reason.
+// One sweep job: an ordinary train() run into its own folder, or with folds a backtest (one train() run per fold in
+// the job's folder). The folder is the job's whole state, so any worker that sees it (the shared-storage
+// assumption) can skip a finished job, resume a killed one from its checkpoint, or read a failed one's reason.
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../artifacts/manifest.ts';
 import { CheckpointError } from '../artifacts/checkpoint.ts';
+import { backtest, readBacktest } from '../backtest/backtest.ts';
 import type { CsvReadOptions } from '../data/csv-table.ts';
 import { DataError } from '../data/errors.ts';
+import { ForecastError } from '../forecast/errors.ts';
 import { writeFileAtomic } from '../node/files.ts';
 import { TrainError } from '../train/errors.ts';
 import type { TrainSettings } from '../train/presets.ts';
@@ -22,6 +24,8 @@ export interface JobSpec {
   /** The file, its value column and how to read it, as the plan read it. */
   data: CsvReadOptions & { file: string; column: string | number };
   settings: TrainSettings;
+  /** Score by a backtest of this many folds (the means over them) instead of one train run. */
+  folds?: number;
   checkpointSeconds?: number;
 }
 
@@ -32,8 +36,14 @@ export type JobState =
 
 const FAILED = 'failed.json';
 
-/** What the job's folder says: metrics.json means done (train() writes it last), failed.json failed. */
+/** What the job's folder says: metrics.json (train() writes it last) or backtest.json (the means over the folds)
+ *  means done, failed.json failed. */
 export function jobState(dir: string): JobState {
+  const report = readBacktest(dir);
+  if (report) {
+    const s = report.summary;
+    return { status: 'done', test_mse: s.model.mse?.mean ?? null, train_loss: report.folds.reduce((a, f) => a + f.train_loss, 0) / report.folds.length };
+  }
   const metrics = join(dir, FILES.metrics);
   if (existsSync(metrics)) {
     const m = JSON.parse(readFileSync(metrics, 'utf8')) as { test_mse: number | null; train_loss: number | null };
@@ -51,7 +61,7 @@ export function forgetFailure(dir: string): void {
 
 /** Failures that another attempt would repeat (bad series, non-finite loss, a damaged checkpoint). */
 function isJobFailure(e: unknown): boolean {
-  return e instanceof TrainError || e instanceof DataError || e instanceof CheckpointError || e instanceof RangeError;
+  return e instanceof TrainError || e instanceof DataError || e instanceof ForecastError || e instanceof CheckpointError || e instanceof RangeError;
 }
 
 /**
@@ -63,6 +73,12 @@ export async function runJob(job: JobSpec, o: { last: boolean; signal?: AbortSig
   const before = jobState(job.dir);
   if (before.status === 'done') return before;
   try {
+    if (job.folds) {
+      // The backtest skips its finished folds and resumes the one in progress itself.
+      const r = await backtest({ out: job.dir, data: job.data, folds: job.folds, ...job.settings, checkpointSeconds: job.checkpointSeconds, signal: o.signal });
+      if (r.interrupted) throw new Error(`job ${job.id} was stopped; its finished folds and checkpoint are kept for the next attempt`);
+      return jobState(job.dir);
+    }
     const r = await train({
       out: job.dir, data: job.data, ...job.settings, resume: existsSync(join(job.dir, FILES.checkpoint)),
       checkpointSeconds: job.checkpointSeconds, signal: o.signal,

@@ -27,6 +27,8 @@ export interface LeaderboardRow {
 
 export interface Leaderboard {
   metric: Metric;
+  /** Each job's scores are the means over a backtest of this many folds; null: one train run's. */
+  folds: number | null;
   varied: (keyof TrainSettings)[];
   rows: LeaderboardRow[];
 }
@@ -53,7 +55,7 @@ export function collectLeaderboard(plan: SweepPlan, metric: Metric): Leaderboard
     r.rank = ++rank;
     r.best = rank === 1 && score(r) < Infinity;
   });
-  return { metric, varied: plan.varied, rows };
+  return { metric, folds: plan.folds, varied: plan.varied, rows };
 }
 
 export interface RunSummary {
@@ -82,7 +84,8 @@ export function leaderboardCsv(b: Leaderboard): string {
 }
 
 export function leaderboardMarkdown(b: Leaderboard): string {
-  const head = ['rank', 'series', ...b.varied, b.metric === 'test_mse' ? 'test MSE' : 'train loss', 'naive MSE', 'test MSE / naive', 'best', 'job', 'note'];
+  const over = b.folds ? ` (mean of ${b.folds} folds)` : '';
+  const head = ['rank', 'series', ...b.varied, `${b.metric === 'test_mse' ? 'test MSE' : 'train loss'}${over}`, `naive MSE${over}`, 'test MSE / naive', 'best', 'job', 'note'];
   const lines = b.rows.map((r) => {
     const value = r[b.metric];
     const ratio = r.test_mse !== null && r.naive_mse ? r.test_mse / r.naive_mse : null;

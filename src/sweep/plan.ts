@@ -27,6 +27,8 @@ export interface SweepInput {
   grid?: string;
   /** Settings every job shares (the grid overrides them); the rest come from the default preset. */
   base?: GridSettings;
+  /** Score each grid point by a rolling-origin backtest of this many folds (its mean) instead of one train run. */
+  folds?: number;
   checkpointSeconds?: number;
 }
 
@@ -40,6 +42,8 @@ export interface SweepPlan {
   out: string;
   /** The settings the grid varies, in grid order: the leaderboard's columns. */
   varied: (keyof TrainSettings)[];
+  /** Folds of each job's backtest; null: one train run per job. */
+  folds: number | null;
   jobs: PlannedJob[];
 }
 
@@ -56,12 +60,16 @@ export async function planSweep(input: SweepInput): Promise<SweepPlan> {
     const digest = createHash('sha256').update(new Uint8Array(s.values.buffer, s.values.byteOffset, s.values.byteLength)).digest('hex');
     return expandGrid(axes).map((point): PlannedJob => {
       const settings = { ...base, ...point };
-      const id = createHash('sha256').update(JSON.stringify({ digest, settings })).digest('hex').slice(0, 12);
-      const spec: JobSpec = { id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: s.data, settings, checkpointSeconds: input.checkpointSeconds };
-      return { spec, baseline: naiveMse(s.values, s.data.file, settings.window) };
+      // A backtest's folds are part of what the job is: another count is another job and folder.
+      const id = createHash('sha256').update(JSON.stringify({ digest, settings, ...(input.folds && { folds: input.folds }) })).digest('hex').slice(0, 12);
+      const spec: JobSpec = {
+        id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: s.data, settings, ...(input.folds && { folds: input.folds }),
+        checkpointSeconds: input.checkpointSeconds,
+      };
+      return { spec, baseline: naiveMse(s.values, s.data.file, { window: settings.window, horizon: settings.horizon, folds: input.folds }) };
     });
   });
-  return { out, varied: axes.map((a) => a.key), jobs };
+  return { out, varied: axes.map((a) => a.key), folds: input.folds ?? null, jobs };
 }
 
 interface Series {

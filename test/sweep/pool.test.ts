@@ -14,9 +14,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the naive baseline: a series rising by 1 a step has last-value MSE 1, a constant one 0, too short null', () => {
   const rising = Float64Array.from({ length: 50 }, (_, i) => i);
-  assert.equal(naiveMse(rising, 'r.csv', 5), 1);
-  assert.equal(naiveMse(new Float64Array(30).fill(7), 'c.csv', 4), 0);
-  assert.equal(naiveMse(new Float64Array(5), 's.csv', 8), null);
+  assert.equal(naiveMse(rising, 'r.csv', { window: 5, horizon: 1 }), 1);
+  assert.equal(naiveMse(new Float64Array(30).fill(7), 'c.csv', { window: 4, horizon: 1 }), 0);
+  assert.equal(naiveMse(new Float64Array(5), 's.csv', { window: 8, horizon: 1 }), null);
 });
 
 test('one model per series and grid point; a too-short series fails alone; the rerun skips what is done', async () => {
@@ -44,7 +44,7 @@ test('one model per series and grid point; a too-short series fails alone; the r
     // The metric is the trainer's own, read from the job's metrics.json.
     for (const x of mine) assert.equal(x.test_mse, JSON.parse(readFileSync(join(out, 'jobs', series, x.job, 'metrics.json'), 'utf8')).test_mse);
     const values = readFileSync(join(out, 'series', `${series}.csv`), 'utf8').trim().split('\n').slice(1).map(Number);
-    assert.equal(mine[0]!.naive_mse, naiveMse(Float64Array.from(values), 'x', 8));
+    assert.equal(mine[0]!.naive_mse, naiveMse(Float64Array.from(values), 'x', { window: 8, horizon: 1 }));
   }
   const md = readFileSync(join(out, 'sweep.md'), 'utf8');
   assert.match(md, /^\| rank \| series \| hidden \| test MSE \| naive MSE \| test MSE \/ naive \| best \| job \| note \|$/m);
