@@ -35,10 +35,15 @@ describe('data preparation', () => {
     assert.equal(p.normalizer, null);
   });
 
-  test("the manifest's split and normalisation apply to the series it was trained on", () => {
+  test("the manifest's split applies to the series it was trained on; its normalisation only to the train step's windows", () => {
     const p = prepare(tutorial(0), 10, manifest({ source: 'tutorial', split: { train: [0, 300], test: [300, 700] }, normalization: { mean: 1, std: 2 } }));
     assert.deepEqual(p.split, { train: [0, 300], test: [300, 700] });
-    assert.equal(p.windows.x[0], Math.fround((tutorialSeries(0)[0]! - 1) / 2));
+    // model.onnx has the normalisation inside: it takes the series as it is.
+    assert.equal(p.windows.x[0], Math.fround(tutorialSeries(0)[0]!));
+    assert.equal(p.trainWindows.x[0], Math.fround((tutorialSeries(0)[0]! - 1) / 2));
+    assert.equal(p.trainWindows.y[0], Math.fround((tutorialSeries(0)[10]! - 1) / 2));
+    const plain = prepare(tutorial(0), 10, null);
+    assert.equal(plain.trainWindows, plain.windows, 'without normalisation both see the same windows');
   });
 
   test('another series gets the trainer\'s share of its windows for training, whatever the manifest says', () => {
@@ -60,18 +65,18 @@ describe('data preparation', () => {
 describe('forecast', () => {
   const values = Float64Array.from({ length: 12 }, (_, i) => i * 10);
 
-  test('one-step predictions, targets and MSE in series units; outputs in model units', async () => {
+  test('a model trained on normalised data is fed the series and its outputs are the predictions: normalisation applies once, inside it', async () => {
     const p = prepare({ source: 'ramp.csv', values }, 3, manifest({ normalization: { mean: 50, std: 10 } }));
     // 9 windows: 7 train, 2 test; test row i starts at series index 7 + i and predicts index 10 + i.
     assert.deepEqual(p.split.test, [7, 9]);
     const f = await forecast(lastPlusOne(), p);
     assert.equal(f.first, 10);
     assert.deepEqual(Array.from(f.targets), [100, 110]);
-    // The stand-in adds 1 in model units, 10 in series units: each prediction is the last input plus 10 = the target.
-    assert.deepEqual(Array.from(f.outputs), [5, 6]);
-    assert.deepEqual(Array.from(f.predictions), [100, 110]);
-    assert.equal(f.mse, 0);
-    assert.equal(await testLoss(lastPlusOne(), p), 0);
+    // The stand-in sees the test windows [70, 80, 90] and [80, 90, 100] as they are and adds 1.
+    assert.deepEqual(Array.from(f.outputs), [91, 101]);
+    assert.deepEqual(Array.from(f.predictions), [91, 101]);
+    assert.equal(f.mse, 81);
+    assert.equal(await testLoss(lastPlusOne(), p), f.mse, 'a fine-tune epoch is scored in the same units as the page');
   });
 
   test('the rollout feeds each prediction back in as the newest input', async () => {

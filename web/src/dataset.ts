@@ -37,8 +37,11 @@ export interface Prepared {
   series: Series;
   window: number;
   horizon: number;
-  /** Windows over the normalised series: what the model sees. */
+  /** Windows over the series in its own units: what model.onnx takes and returns (any normalisation is inside it). */
   windows: Windows;
+  /** The same windows in the units train_step.onnx works in: normalised when the manifest says the model was
+   *  trained on normalised data (train_step.onnx has no normalisation inside), else `windows` itself. */
+  trainWindows: Windows;
   split: Split;
   normalizer: Normalizer | null;
 }
@@ -49,10 +52,10 @@ export function prepare(series: Series, window: number, manifest: Manifest | nul
   const sameSource = d?.source !== undefined && (d.source === series.source || d.source.split(/[\\/]/).pop() === series.source);
   const horizon = d?.horizon ?? 1;
   const normalizer = d?.normalization ?? null;
-  const values = normalizer ? normalize(series.values, normalizer) : series.values;
-  const windows = makeWindows(values, { window, horizon });
+  const windows = makeWindows(series.values, { window, horizon });
+  const trainWindows = normalizer ? makeWindows(normalize(series.values, normalizer), { window, horizon }) : windows;
   const split: Split = sameSource && d?.split && d.split.test[1] <= windows.count && d.split.train[0] >= 0
     ? d.split
     : seriesSplit(windows.count, series.source === 'tutorial');
-  return { series, window, horizon, windows, split, normalizer };
+  return { series, window, horizon, windows, trainWindows, split, normalizer };
 }

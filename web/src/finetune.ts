@@ -29,7 +29,7 @@ export async function fineTune(trainStep: Uint8Array, modelBytes: Uint8Array, ma
   if (!parameters || !stateNames) throw new Error(`${FILES.manifest} lists no parameters or optimizer state: rebuild the artifacts`);
   const session = await ort.InferenceSession.create(trainStep, { executionProviders: ['wasm'] });
   try {
-    const { windows } = data;
+    const windows = data.trainWindows;
     const engine = new TrainStepEngine(ort, session, specOf({
       parameters, optimizer: { state: stateNames },
       input: manifest.input ?? { name: 'x', dims: ['batch', windows.window, windows.features] },

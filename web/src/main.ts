@@ -412,7 +412,7 @@ function renderData(): void {
       ['window, horizon', `${p.window}, ${p.horizon}`],
       ['train rows', `${p.split.train[0]}–${p.split.train[1]} (${p.split.train[1] - p.split.train[0]})`],
       ['test rows', `${p.split.test[0]}–${p.split.test[1]} (${p.split.test[1] - p.split.test[0]})`],
-      ['normalisation', p.normalizer ? `mean ${formatNumber(p.normalizer.mean)}, std ${formatNumber(p.normalizer.std)} (from manifest.json)` : 'none'],
+      ['normalisation', p.normalizer ? `mean ${formatNumber(p.normalizer.mean)}, std ${formatNumber(p.normalizer.std)}: inside model.onnx; fine-tuning feeds the train step normalised windows` : 'none'],
     );
   }
   fill(byId('data-info'), h('table', { class: 'kv' }, ...rows.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, v)))));
