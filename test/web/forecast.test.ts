@@ -15,10 +15,11 @@ function lastPlusOne(): Runner & { calls: number } {
     ep: 'wasm' as const,
     adapter: null,
     fallback: null,
-    contract: { input: 'x', output: 'y', window: 3, features: 1, batch: null },
-    async predict(x: Float32Array, rows: number, window: number) {
+    feed: { input: 'x', output: 'y', window: 3, features: 1, batch: null },
+    async predict(x: Float32Array, rows: number) {
       r.calls++;
-      return Float32Array.from({ length: rows }, (_, i) => x[i * window + window - 1]! + 1);
+      const w = r.feed.window;
+      return { values: Float32Array.from({ length: rows }, (_, i) => x[i * w + w - 1]! + 1), perRow: 1 };
     },
     release: async () => {},
   };

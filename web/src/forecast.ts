@@ -29,7 +29,8 @@ export async function oneStep(runner: Runner, p: Prepared): Promise<OneStep> {
   const rows = t1 - t0;
   if (rows < 1) throw new Error('the test split is empty');
   const testX = windows.x.slice(t0 * window, t1 * window);
-  const outputs = await runner.predict(testX, rows, window, 1);
+  const y = await runner.predict(testX, rows);
+  const outputs = Float32Array.from({ length: rows }, (_, i) => y.values[i * y.perRow]!);
   const first = t0 + window + horizon - 1;
   const targets = p.series.values.slice(first, first + rows);
   let sq = 0;
@@ -45,7 +46,7 @@ export async function forecast(runner: Runner, p: Prepared): Promise<Forecast> {
     const input = f.testX.slice(0, window);
     rollout = new Float64Array(f.testRows);
     for (let i = 0; i < f.testRows; i++) {
-      const next = (await runner.predict(input, 1, window, 1))[0]!;
+      const next = (await runner.predict(input, 1)).values[0]!;
       rollout[i] = next;
       input.copyWithin(0, 1);
       input[window - 1] = next;

@@ -296,7 +296,7 @@ async function run(): Promise<void> {
   setStatus('loading', `${m.name}: running…`);
   let contract;
   try {
-    contract = forecasterContract(m.info);
+    contract = forecasterContract(m.info, m.sidecars.manifest);
     if (contract.features !== null && contract.features !== 1) {
       throw new ContractError(`input "${contract.input}" takes ${contract.features} features per step; the viewer's series has 1`);
     }
@@ -306,13 +306,13 @@ async function run(): Promise<void> {
   }
   const manifest = m.sidecars.manifest;
   const window = contract.window ?? manifest?.data?.window ?? manifest?.config?.window ?? DEFAULT_WINDOW;
-  const runner = await createRunner(m, contract, state.ep);
+  const runner = await createRunner(m, { ...contract, window, features: 1 }, state.ep);
   state.runner = runner;
   const prepared = prepare(currentSeries(), window, manifest);
   state.prepared = prepared;
   renderData();
   const f = await forecast(runner, prepared);
-  const ms = await latency(() => runner.predict(f.testX, f.testRows, window, 1));
+  const ms = await latency(() => runner.predict(f.testX, f.testRows));
   Object.assign(exposed, {
     ep: runner.ep,
     fallback: runner.fallback,
@@ -486,7 +486,8 @@ function progress(run: LiveRun): void {
 async function train(): Promise<void> {
   const m = state.model;
   const p = state.prepared;
-  const parameters = m?.sidecars.manifest?.parameters;
+  const mf = m?.sidecars.manifest;
+  const parameters = mf?.parameters;
   if (!m || !p || !m.trainStep || !parameters || !state.runner) throw new Error('nothing to train: open a model with its manifest.json and train_step.onnx');
   const num = (id: string) => Number(byId<HTMLInputElement>(id).value);
   const epochs = num('train-epochs');
@@ -501,7 +502,7 @@ async function train(): Promise<void> {
   exposed.stopped = null;
   setStatus('training', `${m.name}: training…`);
   const training = startFineTune(
-    { trainStep: await m.trainStep(), modelBytes: m.bytes, manifest: { parameters, optimizer: m.sidecars.manifest?.optimizer }, data: p, contract: state.runner.contract, epochs, batchSize, learningRate, seed: 0 },
+    { trainStep: await m.trainStep(), modelBytes: m.bytes, manifest: { parameters, optimizer: mf?.optimizer, input: mf?.input, output: mf?.output, config: mf?.config }, data: p, feed: state.runner.feed, epochs, batchSize, learningRate, seed: 0 },
     (r) => {
       run.epochs.push(r);
       exposed.finetune = [...run.epochs];
