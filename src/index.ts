@@ -26,6 +26,8 @@ export { FILES, makeManifest, parseManifest, type Manifest, type DataInfo } from
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, CHECKPOINT_VERSION, type CheckpointState } from './artifacts/checkpoint.ts';
 
 export * from './data/index.ts';
+export * from './metrics/index.ts';
+export * from './plot/index.ts';
 
 export { Tensor } from './onnx/tensor.ts';
 export type { DType } from './onnx/dtype.ts';
@@ -41,3 +43,4 @@ export { predictSeries } from './train/predict.ts';
 export { createSession, resolveEp, EpError, type EpName } from './train/providers.ts';
 export { loadModelFile, type LoadedModel } from './node/onnx-file.ts';
 export { writeArtifacts } from './node/artifacts.ts';
+export { readCsvTable, readCsvColumnFile } from './node/csv-file.ts';

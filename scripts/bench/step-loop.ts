@@ -11,7 +11,7 @@ import { specFor, TrainStepEngine, type EngineSpec } from '../../src/engine/engi
 import { forecasterModel, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
-import { testMse } from '../../src/train/evaluate.ts';
+import { mse } from '../../src/train/evaluate.ts';
 import { createSession, type SessionOptions } from '../../src/train/providers.ts';
 import { initialWeights, modelConfig, workloadData, type Workload } from './workload.ts';
 
@@ -66,13 +66,13 @@ export async function tutorialLoop(w: Workload, K: number, choice: SessionChoice
   const cpu0 = process.cpuUsage();
   await engine.trainEpochs(d.windows, d.split.train, { epochs, batchSize: w.batchSize, lr: w.lr, stepsPerRun: K });
   const evalSession = await createSession(serializeModel(evalGraph(forecasterModel(c))), { ep: 'cpu', threads: 1 });
-  const mse = testMse(await engine.predict(evalSession, d.windows, d.split.test), { ...d.windows, split: d.split, normalization: null });
+  const testMse = mse(await engine.predict(evalSession, d.windows, d.split.test), d.windows, d.split.test);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await Promise.all([release(), evalSession.release()]);
   return {
     seconds, msPerStep: (seconds * 1000) / engine.step, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / engine.step,
-    steps: engine.step, testMse: mse,
+    steps: engine.step, testMse,
   };
 }
 

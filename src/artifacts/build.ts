@@ -1,7 +1,6 @@
 // The artifact set as bytes: model.onnx, training_model.onnx, eval_model.onnx, optimizer_model.onnx and
 // train_step.onnx, plus the manifest that describes them. Pure: writing them is the Node side's job.
 import type { RecurrenceMode } from '../autodiff/registry.ts';
-import type { Normalizer } from '../data/normalize.ts';
 import type { LossName } from '../graph/losses.ts';
 import type { LstmForward } from '../graph/model.ts';
 import type { TrainableModel } from '../graph/trainable.ts';
@@ -21,7 +20,6 @@ export interface ArtifactSpec {
   seed: number;
   optimizer: Optimizer;
   loss?: LossName;
-  normalization?: Normalizer | null;
   recurrence?: RecurrenceMode;
   /** The train step's recurrent forward form (default: the model's own choice). */
   lstmForward?: LstmForward;
@@ -34,12 +32,12 @@ export function buildArtifacts(s: ArtifactSpec): { files: Record<string, Uint8Ar
   const lstmForward = s.lstmForward ?? s.model.defaultForward;
   const choices = { loss, recurrence, lstmForward };
   const files: Record<string, Uint8Array> = {
-    [FILES.model]: serializeModel(inferenceGraph(s.model, s.params, s.normalization ?? null)),
+    [FILES.model]: serializeModel(inferenceGraph(s.model, s.params)),
     [FILES.training]: serializeModel(trainingGraph(s.model, choices)),
     [FILES.eval]: serializeModel(evalGraph(s.model, choices)),
     [FILES.optimizer]: serializeModel(optimizerGraph(s.model, s.optimizer)),
     [FILES.trainStep]: serializeModel(trainStepGraph(s.model, s.optimizer, choices)),
   };
-  const manifest = makeManifest({ model: s.model, seed: s.seed, loss, optimizer: s.optimizer, normalization: s.normalization ?? null, recurrence, lstmForward, data: s.data ?? null });
+  const manifest = makeManifest({ model: s.model, seed: s.seed, loss, optimizer: s.optimizer, recurrence, lstmForward, data: s.data ?? null });
   return { files, manifest };
 }

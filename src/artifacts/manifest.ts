@@ -1,5 +1,6 @@
 // manifest.json: what the artifacts are, for tools and people. Its fields are an interface (see README).
 import type { Normalizer } from '../data/normalize.ts';
+import type { Preprocess } from '../graph/preprocess.ts';
 import type { LossName } from '../graph/losses.ts';
 import type { LstmForward, ModelConfig } from '../graph/model.ts';
 import type { ModelIO, TrainableModel } from '../graph/trainable.ts';
@@ -16,17 +17,23 @@ export const FILES = {
   checkpoint: 'checkpoint.ckpt',
   metrics: 'metrics.json',
   log: 'train-log.jsonl',
+  forecastSvg: 'forecast.svg',
+  lossSvg: 'loss.svg',
   manifest: 'manifest.json',
 } as const;
 
 export interface DataInfo {
   source: string;
   column?: string | number;
+  /** The input columns' names in feature order, and the forecast column's name. */
+  columns?: string[];
+  target?: string;
   seed?: number;
   window: number;
   horizon: number;
   rows: number;
-  split: { train: [number, number]; test: [number, number] };
+  /** Window rows, half-open: trained on, validated on (carved from the end of the training rows), tested on. */
+  split: { train: [number, number]; test: [number, number]; validation?: [number, number] };
 }
 
 export interface Manifest {
@@ -47,7 +54,8 @@ export interface Manifest {
   frozen: string[];
   loss: LossName;
   optimizer: { name: OptimizerName; hyper: Record<string, number>; state: string[] };
-  normalization: Normalizer | null;
+  /** What model.onnx does to raw values around its network (null: nothing); the files take raw values either way. */
+  preprocess: Preprocess | null;
   recurrence: string;
   /** How train_step.onnx runs the LSTM forward pass: ONNX's LSTM op, or unrolled into standard ops. */
   lstm_forward: LstmForward;
@@ -56,7 +64,7 @@ export interface Manifest {
 }
 
 export function makeManifest(a: {
-  model: TrainableModel; seed: number; loss: LossName; optimizer: Optimizer; normalization: Normalizer | null;
+  model: TrainableModel; seed: number; loss: LossName; optimizer: Optimizer;
   recurrence: string; lstmForward: LstmForward; data: DataInfo | null;
 }): Manifest {
   return {
@@ -74,7 +82,7 @@ export function makeManifest(a: {
     frozen: [...a.model.frozen.keys()],
     loss: a.loss,
     optimizer: { name: a.optimizer.name, hyper: a.optimizer.hyper, state: a.optimizer.stateNames },
-    normalization: a.normalization,
+    preprocess: a.model.preprocess ?? null,
     recurrence: a.recurrence,
     lstm_forward: a.lstmForward,
     data: a.data,

@@ -15,7 +15,8 @@ export function reportAndExit(err: unknown): never {
 /** A yargs parse failure as the error to report: yargs' own messages get a pointer to --help, and its
  *  "Not enough arguments following: x" says what it means. */
 export function parseError(msg: string | null, err: Error | null | undefined): Error {
-  const text = err?.message ?? msg ?? 'invalid command line';
+  // yargs spreads some messages over lines ("Invalid values:\n  Argument: …"): one line keeps all of it.
+  const text = (err?.message ?? msg ?? 'invalid command line').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   const missing = /^Not enough arguments following: (.+)$/.exec(text);
   if (missing) return new UserError(`--${missing[1]} needs a value`);
   return err ?? new UserError(`${text} (see --help)`);

@@ -11,7 +11,7 @@ export function progressPrinter(stream: NodeJS.WriteStream, quiet: boolean): { e
       if (quiet) return;
       const pct = Math.floor((100 * e.epoch) / e.epochs);
       const eta = ((e.epochs - e.epoch) * e.seconds) / Math.max(e.epoch, 1);
-      const text = `epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.trainLoss)}  test ${fmt(e.testLoss)}  ${e.stepsPerSecond.toFixed(0)} steps/s  ETA ${eta.toFixed(1)}s`;
+      const text = `epoch ${e.epoch}/${e.epochs}  loss ${fmt(e.trainLoss)}  val ${fmt(e.valLoss)}  test ${fmt(e.testLoss)}  best ${e.bestEpoch}  lr ${e.lr.toPrecision(2)}  ${e.stepsPerSecond.toFixed(0)} steps/s  ETA ${eta.toFixed(1)}s`;
       if (tty) {
         const width = 24, filled = Math.round((width * e.epoch) / e.epochs);
         stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);

@@ -4,10 +4,11 @@ import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { leaderboardMarkdown, METRICS, type Metric } from '../sweep/leaderboard.ts';
 import type { SweepProgress } from '../sweep/progress.ts';
+import { csvOptions, csvReadOptions, printWarning, type CsvArgs } from './csv-options.ts';
 import { UserError } from './errors.ts';
 import { column, intAtLeast, positive } from './validate.ts';
 
-interface Args {
+interface Args extends CsvArgs {
   data: string; column?: string; group?: string; grid: string; out: string; workers?: number; queue?: string; metric: Metric;
   epochs?: number; hidden?: number; layers?: number; window?: number; lr?: number; 'batch-size'?: number; seed?: number;
   normalize?: boolean; optimizer?: OptimizerName; loss?: LossName; 'checkpoint-seconds'?: number; 'lock-seconds'?: number; quiet: boolean;
@@ -17,9 +18,9 @@ export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
   describe: 'train one model per grid point and per series (a long-format CSV\'s --group), in worker threads or on a BullMQ queue; writes a leaderboard',
   builder: (y) =>
-    y
+    csvOptions(y)
       .option('data', { requiresArg: true, type: 'string', demandOption: true, describe: 'CSV file: one series, or many in long format with --group' })
-      .option('column', { requiresArg: true, type: 'string', describe: 'value column, by header name or 0-based index' })
+      .option('column', { requiresArg: true, type: 'string', describe: 'value column, by header name or 0-based index (default: the first numeric column that is not the date column)' })
       .option('group', { requiresArg: true, type: 'string', describe: 'long format: the column naming each row\'s series (one model per series)' })
       .option('grid', { requiresArg: true, type: 'string', default: '', describe: 'settings to try, e.g. "hidden=5,16,32 lr=1e-2,1e-3 window=12,24"' })
       .option('out', { requiresArg: true, type: 'string', default: 'sweep', describe: 'folder for the jobs and the leaderboard (shared by every worker)' })
@@ -40,7 +41,6 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('lock-seconds', { requiresArg: true, type: 'number', describe: 'with --queue: the workers\' --lock-seconds (a job Redis lost is queued again after this)', coerce: positive('lock-seconds') })
       .option('quiet', { type: 'boolean', default: false })
       .check((a) => {
-        if (a.group !== undefined && a.column === undefined) throw new UserError('--group needs --column, the value column');
         if (a.workers !== undefined && a.queue !== undefined) throw new UserError('--workers is for this process\'s threads; with --queue, start `ingraph worker` processes');
         return true;
       })
@@ -51,7 +51,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     // Loaded when a sweep runs: the queue client (BullMQ, ioredis) is not every command's cost.
     const { runSweep } = await import('../sweep/sweep.ts');
     const r = await runSweep({
-      out: a.out, data: a.data, column: column(a.column), group: a.group, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
+      out: a.out, data: a.data, column: column(a.column), group: a.group, csv: csvReadOptions(a), onWarning: printWarning, grid: a.grid, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
       base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },
       backend: a.queue ? { kind: 'queue', url: a.queue, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000 } : { kind: 'pool', workers: a.workers },
       onPlan: (p) => {

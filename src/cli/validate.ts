@@ -3,7 +3,7 @@ import { UserError } from './errors.ts';
 
 // yargs calls a coerce function only for a flag that is present (or has a default), so undefined here means the
 // flag was given without a value (`--window --epochs 3`), which yargs would otherwise drop in favour of the default.
-function given(name: string, v: unknown): void {
+export function given(name: string, v: unknown): void {
   if (v === undefined) throw new UserError(`--${name} needs a value`);
   if (Array.isArray(v)) throw new UserError(`--${name} was given ${v.length} times; give it once`);
 }
@@ -20,6 +20,15 @@ export function positive(name: string) {
   return (v: number): number => {
     given(name, v);
     if (!(Number.isFinite(v) && v > 0)) throw new UserError(`--${name} must be a number > 0, got ${v}`);
+    return v;
+  };
+}
+
+/** A share in [0, 1). */
+export function fraction(name: string) {
+  return (v: number): number => {
+    given(name, v);
+    if (!(Number.isFinite(v) && v >= 0 && v < 1)) throw new UserError(`--${name} must be a number in [0, 1), got ${v}`);
     return v;
   };
 }

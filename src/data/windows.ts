@@ -62,6 +62,25 @@ export function makeWindows(series: ArrayLike<number>, opts: WindowOptions): Win
   return { x: windowBatch(series, window, 0, count), y, count, window, features: 1, outputs: 1 };
 }
 
+/** Several columns in, the next `horizon` values of a target out: row i's input is rows i .. i+window-1 of every
+ *  column ([window, features], time-major), its target target[i+window .. i+window+horizon-1]. */
+export function forecastWindows(columns: readonly ArrayLike<number>[], target: ArrayLike<number>, o: { window: number; horizon: number }): Examples {
+  const { window, horizon } = o;
+  checkPositiveInteger('window', window);
+  checkPositiveInteger('horizon', horizon);
+  const F = columns.length;
+  if (F < 1) throw new RangeError('forecast windows need at least one input column');
+  const n = target.length;
+  if (columns.some((c) => c.length !== n)) throw new RangeError('every input column must be as long as the target');
+  if (n < window + horizon) {
+    throw new DataError(`the series has ${n} values; window ${window} with horizon ${horizon} needs at least ${window + horizon}`);
+  }
+  const count = n - window - horizon + 1;
+  const y = new Float32Array(count * horizon);
+  for (let i = 0; i < count; i++) for (let h = 0; h < horizon; h++) y[i * horizon + h] = target[i + window + h]!;
+  return { x: columnsBatch(columns, window, 0, count), y, count, window, features: F, outputs: horizon };
+}
+
 /**
  * Every window's input, including the last one, which has no target: prediction writes one value per window,
  * row i forecasting series[i+window], so count = length - window + 1.
@@ -85,9 +104,15 @@ export function windowCount(series: ArrayLike<number>, window: number): number {
  * fixed batch gets its last batch padded). Lets a long series be fed a batch at a time, never all windows at once.
  */
 export function windowBatch(series: ArrayLike<number>, window: number, first: number, count: number, rows = count): Float32Array {
-  const x = new Float32Array(rows * window);
+  return columnsBatch([series], window, first, count, rows);
+}
+
+/** The same over several equally long columns: [rows, window, columns], each time step's values side by side. */
+export function columnsBatch(columns: readonly ArrayLike<number>[], window: number, first: number, count: number, rows = count): Float32Array {
+  const F = columns.length;
+  const x = new Float32Array(rows * window * F);
   for (let i = 0; i < count; i++) {
-    for (let t = 0; t < window; t++) x[i * window + t] = series[first + i + t]!;
+    for (let t = 0; t < window; t++) for (let f = 0; f < F; f++) x[(i * window + t) * F + f] = columns[f]![first + i + t]!;
   }
   return x;
 }

@@ -219,10 +219,10 @@ export class TrainStepEngine {
   }
 
   /** eval_model.onnx's predictions [b-a, ...output dims] (flat) for rows [a, b) of `ex` with the current
-   *  parameters, run EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
-  async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, [a, b]: readonly [number, number]): Promise<Float32Array> {
+   *  parameters (or `flat`), run EVAL_ROWS rows at a time: ONNX Runtime's working memory grows with the rows of a run. */
+  async predict(evalSession: Pick<InferenceSession, 'run'>, ex: Examples, [a, b]: readonly [number, number], flat?: Float32Array): Promise<Float32Array> {
     const { ys } = checkExamples(ex, this.spec);
-    const params = parameterFeeds(this.ort, this.spec.layout, await this.params());
+    const params = parameterFeeds(this.ort, this.spec.layout, flat ?? (await this.params()));
     const name = this.spec.output.name;
     const y = new Float32Array((b - a) * ys);
     for (let r = a; r < b; r += EVAL_ROWS) {

@@ -5,6 +5,7 @@
 import type { Tensor } from '../onnx/tensor.ts';
 import type { Graph } from './graph.ts';
 import type { LstmForward, ModelConfig } from './model.ts';
+import type { Preprocess } from './preprocess.ts';
 import type { Ops } from './ops.ts';
 import type { Dim, Value } from './value.ts';
 
@@ -34,6 +35,8 @@ export interface TrainableModel {
   defaultForward: LstmForward;
   /** The builder's settings, when this is ingraph's own forecaster (written to the manifest). */
   config?: ModelConfig;
+  /** What the forward pass does to raw values around the network (see preprocess.ts), when anything. */
+  preprocess?: Preprocess;
   /** The forward pass x -> y; `param` gives every parameter and frozen value by name, wherever it lives in a graph. */
   forward(o: Ops, x: Value, param: (name: string) => Value, opts: ForwardOptions): Value;
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../artifacts/manifest.ts';
 import { CheckpointError } from '../artifacts/checkpoint.ts';
+import type { CsvReadOptions } from '../data/csv-table.ts';
 import { DataError } from '../data/errors.ts';
 import { writeFileAtomic } from '../node/files.ts';
 import { TrainError } from '../train/errors.ts';
@@ -18,7 +19,8 @@ export interface JobSpec {
   series: string;
   /** Absolute, so every worker that mounts the output folder at the same path finds it. */
   dir: string;
-  data: { file: string; column: string | number };
+  /** The file, its value column and how to read it, as the plan read it. */
+  data: CsvReadOptions & { file: string; column: string | number };
   settings: TrainSettings;
   checkpointSeconds?: number;
 }

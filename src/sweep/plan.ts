@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { readCsvColumnFile } from '../node/csv-file.ts';
+import type { CsvReadOptions } from '../data/csv-table.ts';
+import { readCsvGroups, readCsvTable } from '../node/csv-file.ts';
 import { writeFileAtomic } from '../node/files.ts';
-import { readGroupedCsvFile } from '../node/grouped-csv-file.ts';
 import { PRESETS, type TrainSettings } from '../train/presets.ts';
 import { naiveMse } from './baseline.ts';
 import { expandGrid, parseGrid, type GridSettings } from './grid.ts';
@@ -15,10 +15,14 @@ import type { JobSpec } from './job.ts';
 export interface SweepInput {
   out: string;
   data: string;
-  /** The value column (header name or index); default column 0 for one series. */
+  /** The value column (header name or index); default: the first numeric column that is not the date column. */
   column?: string | number;
   /** Long format: the column whose values name the series. */
   group?: string;
+  /** How to read the file: delimiter, missing cells, a row filter, the date column. */
+  csv?: CsvReadOptions;
+  /** Told what the reader noticed (filled cells, reordered rows, a file that looks long-format). */
+  onWarning?: (message: string) => void;
   /** "hidden=5,16 lr=1e-2,1e-3"; empty: one job per series. */
   grid?: string;
   /** Settings every job shares (the grid overrides them); the rest come from the default preset. */
@@ -53,8 +57,8 @@ export async function planSweep(input: SweepInput): Promise<SweepPlan> {
     return expandGrid(axes).map((point): PlannedJob => {
       const settings = { ...base, ...point };
       const id = createHash('sha256').update(JSON.stringify({ digest, settings })).digest('hex').slice(0, 12);
-      const spec: JobSpec = { id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: { file: s.file, column: s.column }, settings, checkpointSeconds: input.checkpointSeconds };
-      return { spec, baseline: naiveMse(s.values, s.file, settings.window) };
+      const spec: JobSpec = { id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: s.data, settings, checkpointSeconds: input.checkpointSeconds };
+      return { spec, baseline: naiveMse(s.values, s.data.file, settings.window) };
     });
   });
   return { out, varied: axes.map((a) => a.key), jobs };
@@ -62,25 +66,31 @@ export async function planSweep(input: SweepInput): Promise<SweepPlan> {
 
 interface Series {
   name: string;
-  file: string;
-  column: string | number;
+  data: JobSpec['data'];
   values: Float64Array;
 }
 
+const columns = (input: SweepInput) => (input.column === undefined ? undefined : [input.column]);
+
+/** The jobs read the file as the plan did: with the same options, and the column the plan found. */
 async function oneSeries(input: SweepInput): Promise<Series> {
-  const column = input.column ?? 0;
-  const values = await readCsvColumnFile(input.data, { column });
-  return { name: basename(input.data, extname(input.data)), file: resolve(input.data), column, values };
+  const t = await readCsvTable(input.data, { ...input.csv, columns: columns(input) });
+  t.warnings.forEach((w) => input.onWarning?.(w));
+  const data = { ...input.csv, file: resolve(input.data), column: input.column ?? t.columns[0]! };
+  return { name: basename(input.data, extname(input.data)), data, values: t.values[0]! };
 }
 
 /** Each group's values as a one-column CSV, rewritten only when they changed (workers may be reading it). */
 async function writeGroups(input: SweepInput, out: string): Promise<Series[]> {
-  const groups = await readGroupedCsvFile(input.data, { group: input.group!, column: input.column ?? 0 });
-  return [...groups].map(([name, values]) => {
+  const { groups, warnings } = await readCsvGroups(input.data, { ...input.csv, columns: columns(input), group: input.group! });
+  warnings.forEach((w) => input.onWarning?.(w));
+  return [...groups].map(([name, { values: [values], dates }]) => {
     const file = join(out, 'series', `${fileName(name)}.csv`);
-    const text = `${SERIES_COLUMN}\n${Array.from(values, (v) => String(v)).join('\n')}\n`;
+    // The dates go along, so that a job's trainer sees the series' frequency as the plan did.
+    const rows = Array.from(values!, (v, i) => (dates ? `${new Date(dates[i]!).toISOString()},${v}` : String(v)));
+    const text = `${dates ? 'date,' : ''}${SERIES_COLUMN}\n${rows.join('\n')}\n`;
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileAtomic(file, text);
-    return { name, file, column: SERIES_COLUMN, values };
+    return { name, data: { file, column: SERIES_COLUMN }, values: values! };
   });
 }
 

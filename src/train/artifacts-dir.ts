@@ -1,31 +1,32 @@
-// The artifacts a run trains with: those in its folder when they were built for this model, optimizer, loss and
-// normalisation; built and written there otherwise.
-import { existsSync, readFileSync } from 'node:fs';
+// The artifacts a run trains with: those in its folder when they were built for this model (preprocessing
+// constants included), optimizer and loss; built and written there otherwise.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
-import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../graph/model.ts';
+import type { DataInfo, Manifest } from '../artifacts/manifest.ts';
+import { FILES } from '../artifacts/manifest.ts';
+import type { RecurrenceMode } from '../autodiff/registry.ts';
+import { initParameters, type LstmForward } from '../graph/model.ts';
+import type { TrainableModel } from '../graph/trainable.ts';
 import { writeArtifacts } from '../node/artifacts.ts';
 import { makeOptimizer } from '../optim/index.ts';
-import type { Dataset } from './dataset.ts';
 import type { TrainSettings } from './presets.ts';
 
-/** Reuses the artifacts in `out` when they were built for this model and optimizer (and LSTM forward form, when
- *  one is asked for: otherwise whatever build-graph chose stands); builds them otherwise. */
-export function ensureArtifacts(out: string, config: ModelConfig, s: TrainSettings, data: Dataset, resuming: boolean, lstmForward?: LstmForward): { manifest: Manifest; built: boolean } {
-  const path = join(out, FILES.manifest);
+/** Reuses the artifacts in `out` (`built`, their manifest) when they were built for this model and optimizer (and
+ *  LSTM forward form, when one is asked for: otherwise whatever was built stands); builds them otherwise, keeping
+ *  the built recurrence and forward form. */
+export function ensureArtifacts(out: string, model: TrainableModel, s: TrainSettings, data: DataInfo, o: { built: Manifest | null; resuming: boolean; lstmForward?: LstmForward }): { manifest: Manifest; built: boolean } {
   const optimizer = makeOptimizer(s.optimizer, {}, s.accumulateGrad);
-  const wanted = { config, optimizer: s.optimizer, state: optimizer.stateNames, normalization: data.normalization, loss: s.loss };
-  if (existsSync(path) && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
-    const m = parseManifest(readFileSync(path, 'utf8'), path);
-    const same = JSON.stringify({ config: m.config, optimizer: m.optimizer.name, state: m.optimizer.state, normalization: m.normalization, loss: m.loss }) === JSON.stringify(wanted);
-    if (same && (!lstmForward || m.lstm_forward === lstmForward)) {
-      return { manifest: m, built: false };
-    }
+  const wanted = { config: model.config, optimizer: s.optimizer, state: optimizer.stateNames, preprocess: model.preprocess ?? null, loss: s.loss };
+  const m = o.built;
+  if (m && existsSync(join(out, FILES.trainStep)) && existsSync(join(out, FILES.eval))) {
+    const same = JSON.stringify({ config: m.config, optimizer: m.optimizer.name, state: m.optimizer.state, preprocess: m.preprocess ?? null, loss: m.loss }) === JSON.stringify(wanted);
+    if (same && (!o.lstmForward || m.lstm_forward === o.lstmForward)) return { manifest: m, built: false };
   }
+  // The forms build-graph chose stand for the same model shape; another shape gets the model's own choice.
+  const kept = m && JSON.stringify(m.config) === JSON.stringify(model.config) ? m : null;
   const { manifest } = writeArtifacts(out, {
-    model: forecasterModel(config), params: initParameters(config, s.seed), seed: s.seed, optimizer, normalization: data.normalization, loss: s.loss, lstmForward,
-    data: { source: data.source, seed: s.seed, window: data.window, horizon: data.horizon, rows: data.count, split: data.split },
-  }, resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
+    model, params: initParameters(model.config!, s.seed), seed: s.seed, optimizer, loss: s.loss,
+    recurrence: kept?.recurrence as RecurrenceMode | undefined, lstmForward: o.lstmForward ?? kept?.lstm_forward, data,
+  }, o.resuming ? [FILES.model] : []); // a resumed run's model.onnx holds trained weights: keep it
   return { manifest, built: true };
 }
-

@@ -11,8 +11,9 @@ export function readCheckpoint(path: string): CheckpointState {
   return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
 }
 
-export function writeCheckpoint(path: string, s: { state: EngineState; manifest: Manifest; epoch: number; extra: Record<string, unknown> }): void {
-  const tensors = new Map<string, Float32Array>([['params', s.state.params], ...s.state.states]);
+/** `more` adds tensors of the trainer's own (the best epoch's parameters) beside the engine's. */
+export function writeCheckpoint(path: string, s: { state: EngineState; manifest: Manifest; epoch: number; extra: Record<string, unknown>; more?: Map<string, Float32Array> }): void {
+  const tensors = new Map<string, Float32Array>([['params', s.state.params], ...s.state.states, ...(s.more ?? [])]);
   writeFileAtomic(path, encodeCheckpoint({
     config: s.manifest.config, optimizer: { name: s.manifest.optimizer.name, hyper: s.manifest.optimizer.hyper },
     step: s.state.step, epoch: s.epoch, rng: s.state.rng, extra: s.extra, tensors,

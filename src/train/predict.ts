@@ -1,10 +1,11 @@
-// Runs any ONNX forecaster with one float input [batch, window, features=1] and one output over every window of a
-// series: row i holds values i .. i+window-1 and predicts value i+window. Models from other tools work too (a
+// Runs any ONNX forecaster with one float input [batch, window, features] and one output over every window of a
+// series (one column, or several side by side): row i holds values i .. i+window-1 and forecasts from value
+// i+window on (as many values per row as the model outputs). Models from other tools work too (a
 // PyTorch export's input and output names are read from the session, external weight files are resolved by
 // ONNX Runtime from the model's folder). The file is validated first (src/node/onnx-file.ts), so a broken or
 // hostile one gets one clear error before ONNX Runtime opens it.
 import * as ort from 'onnxruntime-node';
-import { windowBatch, windowCount } from '../data/windows.ts';
+import { columnsBatch, windowCount } from '../data/windows.ts';
 import { loadModelFile } from '../node/onnx-file.ts';
 import { OnnxError, quote } from '../onnx/errors.ts';
 import { inspectModel } from '../onnx/inspect.ts';
@@ -45,9 +46,13 @@ export interface Predictions {
   predictions: Float32Array;
 }
 
-export async function predictSeries(modelPath: string, series: ArrayLike<number>, o: PredictOptions = {}): Promise<Predictions> {
+/** `series`: one column, or the model's input columns in its feature order, equally long. */
+export async function predictSeries(modelPath: string, series: ArrayLike<number> | readonly ArrayLike<number>[], o: PredictOptions = {}): Promise<Predictions> {
+  const columns = isColumns(series) ? series : [series];
   const fixed = modelWindow(modelPath);
-  if (fixed.features !== null && fixed.features !== 1) throw new OnnxError(`${modelPath}: the model takes ${fixed.features} features per step; predict reads one column`);
+  if (fixed.features !== null && fixed.features !== columns.length) {
+    throw new OnnxError(`${modelPath}: the model takes ${fixed.features} features per step; ${columns.length} column${columns.length === 1 ? ' was' : 's were'} given`);
+  }
   if (fixed.window !== null && o.window !== undefined && o.window !== fixed.window) {
     throw new OnnxError(`${modelPath}: the model's window is ${fixed.window}, but --window ${o.window} was given`);
   }
@@ -58,8 +63,9 @@ export async function predictSeries(modelPath: string, series: ArrayLike<number>
   if (fixed.batch !== null && fixed.batch * window > MAX_RUN_VALUES) {
     throw new OnnxError(`${modelPath}: the model's input fixes a batch of ${fixed.batch} windows of ${window} steps, more than predict feeds in one run (${MAX_RUN_VALUES} values); export it with a dynamic batch`);
   }
-  const count = windowCount(series, window);
-  const chunk = fixed.batch ?? Math.max(1, Math.min(o.batch ?? DEFAULT_BATCH, Math.floor(MAX_RUN_VALUES / window)));
+  const count = windowCount(columns[0]!, window);
+  if (columns.some((c) => c.length !== columns[0]!.length)) throw new RangeError('every column must be as long as the first');
+  const chunk = fixed.batch ?? Math.max(1, Math.min(o.batch ?? DEFAULT_BATCH, Math.floor(MAX_RUN_VALUES / (window * columns.length))));
   const session = await createSession(modelPath, { ep: o.ep ?? 'cpu', deviceId: o.device });
   try {
     let predictions: Float32Array | null = null;
@@ -67,7 +73,7 @@ export async function predictSeries(modelPath: string, series: ArrayLike<number>
     for (let first = 0; first < count; first += chunk) {
       const n = Math.min(chunk, count - first);
       const rows = fixed.batch ?? n;
-      const x = new ort.Tensor('float32', windowBatch(series, window, first, n, rows), [rows, window, 1]);
+      const x = new ort.Tensor('float32', columnsBatch(columns, window, first, n, rows), [rows, window, columns.length]);
       const r = (await session.run({ [session.inputNames[0]!]: x }))[session.outputNames[0]!]!;
       const per = perWindow(r.dims, rows, modelPath, session.outputNames[0]!);
       if (!predictions) {
@@ -85,6 +91,10 @@ export async function predictSeries(modelPath: string, series: ArrayLike<number>
   } finally {
     await session.release();
   }
+}
+
+function isColumns(s: ArrayLike<number> | readonly ArrayLike<number>[]): s is readonly ArrayLike<number>[] {
+  return s.length > 0 && typeof s[0] === 'object';
 }
 
 /** Values per window in an output of shape `dims` for `rows` windows; a scalar or another batch is refused. */

@@ -5,7 +5,10 @@ import { writeFileAtomic } from '../node/files.ts';
 export interface LogLine {
   epoch: number;
   train_loss: number;
+  val_loss: number | null;
   test_loss: number | null;
+  /** The learning rate the epoch trained at. */
+  lr: number;
   seconds: number;
 }
 

@@ -52,13 +52,14 @@ test('build-graph writes the artifact set, then predict runs model.onnx on every
 
 test('train then predict: the trained model.onnx keeps its interface and predicts what its weights compute', () => {
   const out = join(dir, 'trained');
-  const t = cli('train', '--out', out, '--epochs', '3', '--quiet');
+  // No preprocessing and no validation rows: the plain forward pass below is the reference.
+  const t = cli('train', '--out', out, '--epochs', '3', '--quiet', '--local', 'none', '--no-normalize', '--val-fraction', '0');
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /done: 3 epochs, 36 steps/);
   const p = cli('predict', '--model', join(out, 'model.onnx'));
   assert.equal(p.status, 0, p.stderr);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-  assert.equal(manifest.normalization, null, 'the reference below feeds the raw series');
+  assert.equal(manifest.preprocess, null, 'the reference below feeds the raw series');
   assertPredicts(p.stdout, manifest.config, loadModelFile(join(out, 'model.onnx')).tensors);
 });
 

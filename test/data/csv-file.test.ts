@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readCsvColumnFile } from '../../src/node/csv-file.ts';
+import { readCsvColumnFile, readCsvTable } from '../../src/node/csv-file.ts';
 import { DataError } from '../../src/data/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-csv-'));
@@ -15,6 +15,14 @@ test('readCsvColumnFile reads a column by name, with BOM and non-ASCII names', a
   const path = join(dir, 'small.csv');
   writeFileSync(path, '\uFEFFfecha,precio €\r\n2024-01-01,1.5\r\n2024-01-02,"25"\r\n');
   assert.deepEqual(Array.from(await readCsvColumnFile(path, { column: 'precio €' })), [1.5, 25]);
+});
+
+test('readCsvTable: a .tsv file is read with tabs, even when its first line has commas; the option wins', async () => {
+  const path = join(dir, 'prices.tsv');
+  writeFileSync(path, 'date\tname, long\tclose\n2024-01-01\ta, b\t1.5\n2024-01-02\tc, d\t2.5\n');
+  const t = await readCsvTable(path);
+  assert.deepEqual([t.columns, Array.from(t.values[0]!), t.frequency], [['close'], [1.5, 2.5], 'daily']);
+  await assert.rejects(readCsvTable(path, { delimiter: ',', columns: ['close'] }), /prices\.tsv line 1: no column "close"/);
 });
 
 test('readCsvColumnFile: a multi-byte delimiter split across two reads stays whole', async () => {

@@ -94,7 +94,8 @@ test('SIGKILL at random moments, resumed each time, ends with the weights of one
   assert.ok(resumedMidRun >= 3, `only ${resumedMidRun} resumes started mid-run: ${kills.join('; ')}`);
   assert.deepEqual(checkpointOf(out).tensors, checkpointOf(ref).tensors, 'checkpoint tensors (params and Adam state) differ');
   assert.ok(readFileSync(join(out, 'model.onnx')).equals(readFileSync(join(ref, 'model.onnx'))), 'model.onnx differs from the uninterrupted run');
-  assert.deepEqual(logEpochs(out), range(EPOCHS), 'the log holds each epoch once, in order');
+  // The default preset stops early: the log ends where the uninterrupted run's ends.
+  assert.deepEqual(logEpochs(out), range(logEpochs(ref).length), 'the log holds each epoch once, in order');
   assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), [], 'temp files of killed writers are cleaned up');
 }));
 

@@ -34,12 +34,12 @@ test('one command trains a model per stock symbol and ranks them against the nai
   for (const s of ['AAPL', 'MSFT']) assert.match(r.stdout, new RegExp(`^\\| 1 \\| ${s} \\| [\\d.e+]+ \\| [\\d.e+]+ \\| [\\d.e+]+ \\| \\*\\*best\\*\\* \\|`, 'm'));
 });
 
-test('bad grid, missing group column, unreachable Redis: one line each, exit 1, nothing written', async () => {
+test('bad grid, missing group column, a filter matching nothing, unreachable Redis: one line each, exit 1, nothing written', async () => {
   const out = join(dir, 'never');
   const cases: [string[], RegExp][] = [
     [['sweep', '--data', STOCKS, '--group', 'symbol', '--column', 'price', '--grid', 'hidden=4 depth=2'], /^error: --grid: unknown key "depth"; the keys are /],
     [['sweep', '--data', STOCKS, '--group', 'ticker', '--column', 'price'], /^error: .*stocks\.csv line 1: no group column "ticker" in the header; its columns are "symbol", "date", "price"$/],
-    [['sweep', '--data', STOCKS, '--group', 'symbol'], /^error: --group needs --column, the value column$/],
+    [['sweep', '--data', STOCKS, '--group', 'symbol', '--where', 'symbol=XYZ'], /^error: .*stocks\.csv: no row has column "symbol" = "XYZ"; its \d+ rows hold "MSFT", "AMZN", "IBM", "GOOG", "AAPL"$/],
     [['sweep', '--data', STOCKS, '--group', 'symbol', '--column', 'price', '--queue', 'redis://127.0.0.1:1'], /^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED$/],
     [['worker', '--queue', 'redis://127.0.0.1:1'], /^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED$/],
   ];

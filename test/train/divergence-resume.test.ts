@@ -41,7 +41,7 @@ test('a CSV value beyond float32 is refused at load, by its position', async () 
   await assert.rejects(train({ out, data: { file: csv }, epochs: 1 }), (e: unknown) => e instanceof DataError && /value 1e\+300 \(value 18 of the series\) is outside float32's range/.test((e as Error).message));
 });
 
-test('--resume refuses a CSV that changed since the checkpoint, unless told to fine-tune on it; the normalisation stays', async () => {
+test('--resume refuses a CSV that changed since the checkpoint, unless told to fine-tune on it; the preprocessing constants stay', async () => {
   const out = tmp();
   const csv = join(out, 'series.csv');
   const write = (scale: number, n: number) => writeFileSync(csv, ['v', ...Array.from({ length: n }, (_, i) => String(scale * Math.sin(i / 5)))].join('\n'));
@@ -57,7 +57,8 @@ test('--resume refuses a CSV that changed since the checkpoint, unless told to f
   const r = await train({ out, data: { file: csv }, epochs: 4, resume: true, allowNewData: true });
   assert.equal(r.metrics.epochs, 4);
   const after = decodeCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.ckpt'))));
-  assert.deepEqual(after.extra.normalization, before.extra.normalization, 'the normalisation is the checkpoint\'s, not refitted');
+  assert.ok(before.extra.preprocess, 'the default preset scales inside the graph');
+  assert.deepEqual(after.extra.preprocess, before.extra.preprocess, 'the preprocessing constants are the checkpoint\'s, not refitted');
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.normalization, before.extra.normalization);
+  assert.deepEqual(manifest.preprocess, before.extra.preprocess);
 });

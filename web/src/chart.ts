@@ -1,7 +1,7 @@
 // Line charts as SVG drawn at the width of their box (so text stays 11 px on a phone): a few series over shared
 // axes, a legend whose entries hide and show their series, optional vertical markers, and a readout of the values
 // nearest the pointer.
-import { linearTicks, logTicks } from './axis-ticks.ts';
+import { linearTicks, logTicks } from '../../src/plot/axis-ticks.ts';
 import { formatNumber, s } from './dom.ts';
 
 export interface Line {

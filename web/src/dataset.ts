@@ -23,7 +23,7 @@ export function tutorial(seed: number): Series {
 
 /** Streams a dropped file through the shared CSV reader, so a large file is never held as one string. */
 export async function csvSeries(file: File, column: string): Promise<Series> {
-  const reader = new CsvColumnReader({ column: column.trim() === '' ? 0 : column, source: file.name });
+  const reader = new CsvColumnReader({ column: column.trim() === '' ? undefined : column, source: file.name });
   const stream = file.stream().pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
     const { done, value } = await stream.read();

@@ -52,8 +52,4 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }
 
-export function formatNumber(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
+export { formatNumber } from '../../src/plot/format-number.ts';

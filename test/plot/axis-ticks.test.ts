@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linearTicks, logTicks } from '../../web/src/axis-ticks.ts';
+import { linearTicks, logTicks } from '../../src/plot/axis-ticks.ts';
 
 const values = (lo: number, hi: number) => logTicks(Math.log10(lo), Math.log10(hi)).map((t) => Number((10 ** t).toPrecision(6)));
 
