@@ -1,48 +1,64 @@
-// Forecasts on the test split: one step ahead from actual windows, and a rollout that feeds each prediction back
-// in as the newest input. model.onnx takes and returns values in the series' own units (a model trained on
-// normalised data has the normalisation inside), so nothing is mapped here.
+// Forecasts on the test split: from each test window the model's next `horizon` values (a fan of paths), scored
+// beside the naive and seasonal-naive forecasts at the same points by the trainer's own metrics (src/metrics); the
+// forecast past the end of the series; and, for a one-column one-step model, a rollout that feeds each prediction
+// back in. model.onnx takes and returns values in the series' own units (any preprocessing is inside it), so
+// nothing is mapped here.
+import { columnsBatch } from '../../src/data/index.ts';
+import { evaluateForecast, windowOrigins, type Evaluation } from '../../src/metrics/index.ts';
 import type { Prepared } from './dataset.ts';
 import type { Runner } from './runtime.ts';
 
-export interface OneStep {
-  /** Series index of the first test target; test row i predicts series[first + i]. */
-  first: number;
-  /** The model's outputs for the test rows. */
+export interface TestForecast {
+  /** Per test row, the index of the last value its window sees; row i forecasts target[origins[i] + 1 …]. */
+  origins: Int32Array;
+  horizon: number;
+  /** The model's outputs for the test rows, [rows, horizon]. */
   outputs: Float32Array;
-  targets: Float64Array;
-  /** Mean squared error of the outputs against the targets, in the series' units. */
+  /** Mean squared error over every output, in the series' units (the trainer's test MSE). */
   mse: number;
   testX: Float32Array;
   testRows: number;
 }
 
-export interface Forecast extends OneStep {
-  predictions: Float64Array;
-  /** Rollout predictions for the same targets, or null when the horizon is not 1 (nothing to feed back). */
+export interface Forecast extends TestForecast {
+  /** Every metric beside the naive and seasonal-naive forecasts at the same points. */
+  evaluation: Evaluation;
+  /** The next `horizon` values after the end of the series, from its last window. */
+  ahead: Float32Array;
+  /** Rollout predictions of the test targets, or null when there is nothing to feed back (a horizon above 1, or
+   *  inputs other than the target alone). */
   rollout: Float64Array | null;
 }
 
 /** The model on every test window: what the page shows and what a fine-tune's epochs are scored by. */
-export async function oneStep(runner: Runner, p: Prepared): Promise<OneStep> {
+export async function testForecast(runner: Runner, p: Prepared): Promise<TestForecast> {
   const { windows, split, window, horizon } = p;
   const [t0, t1] = split.test;
   const rows = t1 - t0;
   if (rows < 1) throw new Error('the test split is empty');
-  const testX = windows.x.slice(t0 * window, t1 * window);
+  const stride = window * windows.features;
+  const testX = windows.x.slice(t0 * stride, t1 * stride);
   const y = await runner.predict(testX, rows);
-  const outputs = Float32Array.from({ length: rows }, (_, i) => y.values[i * y.perRow]!);
-  const first = t0 + window + horizon - 1;
-  const targets = p.series.values.slice(first, first + rows);
+  if (y.perRow !== horizon) throw new Error(`the model forecasts ${y.perRow} values per window; its manifest says the horizon is ${horizon}`);
+  const targets = windows.y.subarray(t0 * horizon, t1 * horizon);
   let sq = 0;
-  for (let i = 0; i < rows; i++) sq += (outputs[i]! - targets[i]!) ** 2;
-  return { first, outputs, targets, mse: sq / rows, testX, testRows: rows };
+  for (let i = 0; i < targets.length; i++) sq += (y.values[i]! - targets[i]!) ** 2;
+  return { origins: windowOrigins(split.test, window), horizon, outputs: y.values, mse: sq / targets.length, testX, testRows: rows };
 }
 
-export async function forecast(runner: Runner, p: Prepared): Promise<Forecast> {
-  const f = await oneStep(runner, p);
-  const { window } = p;
+/** `season`: m for the seasonal-naive forecast and MASE (the trainer's, from metrics.json; 1 when unknown). */
+export async function forecast(runner: Runner, p: Prepared, season: number): Promise<Forecast> {
+  const f = await testForecast(runner, p);
+  const { window, series } = p;
+  const first = f.origins[0]!;
+  const evaluation = evaluateForecast({
+    series: series.target, origins: f.origins, horizon: f.horizon, forecast: f.outputs, season: first + 1 >= season ? season : 1, trainEnd: first + 1,
+  });
+  const n = series.target.length;
+  const ahead = (await runner.predict(columnsBatch(series.inputs, window, n - window, 1), 1)).values;
+
   let rollout: Float64Array | null = null;
-  if (p.horizon === 1) {
+  if (f.horizon === 1 && series.inputs.length === 1 && series.inputs[0] === series.target) {
     const input = f.testX.slice(0, window);
     rollout = new Float64Array(f.testRows);
     for (let i = 0; i < f.testRows; i++) {
@@ -52,10 +68,10 @@ export async function forecast(runner: Runner, p: Prepared): Promise<Forecast> {
       input[window - 1] = next;
     }
   }
-  return { ...f, predictions: Float64Array.from(f.outputs), rollout };
+  return { ...f, evaluation, ahead, rollout };
 }
 
 /** MSE of the model on the test split, in the series' units: the unit of the trainer's test loss. */
 export async function testLoss(runner: Runner, p: Prepared): Promise<number> {
-  return (await oneStep(runner, p)).mse;
+  return (await testForecast(runner, p)).mse;
 }

@@ -3,10 +3,10 @@
 // training and fine-tunes it in the browser (panels/training.ts). This file wires the controls to those actions;
 // every action runs in the page's one queue (page/page.ts).
 import './style.css';
-import { csvSeries } from './dataset.ts';
 import { byId } from './dom.ts';
 import { fetchCsv, openFiles, openUrl, useData } from './page/open.ts';
 import { createPage, type Page } from './page/page.ts';
+import { readCsv } from './panels/data.ts';
 import { renderForecastChart, run } from './panels/forecast.ts';
 import { show } from './panels/model.ts';
 import { renderLossChart, train } from './panels/training.ts';
@@ -49,7 +49,7 @@ function wire(page: Page): void {
   column.addEventListener('change', () => {
     const csv = page.state.csv;
     if (!csv) return;
-    page.enqueue(async () => useData(page, { file: csv.file, series: await csvSeries(csv.file, column.value) }));
+    page.enqueue(async () => useData(page, await readCsv(page, csv.file)));
   });
   let resize = 0;
   window.addEventListener('resize', () => {
@@ -77,11 +77,12 @@ function wire(page: Page): void {
 
   const csvParam = params.get('csv');
   page.enqueue(async () => {
-    // The model opens on the tutorial series first; a CSV from ?csv= then replaces it only if the model runs on it.
-    const csv = csvParam ? fetchCsv(page, new URL(csvParam, location.href), column.value) : null;
-    csv?.catch(() => undefined);
+    // The model opens on the series from ?csv= (a model of several columns cannot run on the tutorial's), or on the
+    // tutorial series when there is none or it cannot be read; that failure is shown after the model is.
+    const csv = csvParam ? await fetchCsv(page, new URL(csvParam, location.href)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : null;
+    if (csv && !(csv instanceof Error)) page.state.csv = csv;
     await openUrl(page, new URL(params.get('model') ?? 'models/model.onnx', location.href));
-    if (csv) await useData(page, await csv);
+    if (csv instanceof Error) throw csv;
   });
 }
 

@@ -2,10 +2,9 @@
 // the sidecars beside it; a series by URL (?csv=) or as a dropped file. Everything is read before anything changes.
 import { FILES } from '../../../src/artifacts/manifest.ts';
 import { besideUrl, readSidecars, trainStepFile } from '../artifacts.ts';
-import { csvSeries } from '../dataset.ts';
-import { byId } from '../dom.ts';
 import { ContractError } from '../runtime.ts';
 import { show } from '../panels/model.ts';
+import { readCsv } from '../panels/data.ts';
 import { run } from '../panels/forecast.ts';
 import { fetchBytes, urlName } from './fetch.ts';
 import { decode, externalLocations } from './model-file.ts';
@@ -15,10 +14,10 @@ import type { CsvData, Page } from './page.ts';
 const TRAINING_ARTIFACTS = new Set<string>([FILES.trainStep, FILES.training, FILES.optimizer, FILES.eval]);
 
 /** A CSV series by URL (the page's ?csv=), read by the same code as a dropped file. */
-export async function fetchCsv(page: Page, url: URL, column: string): Promise<CsvData> {
+export async function fetchCsv(page: Page, url: URL): Promise<CsvData> {
   const name = urlName(url);
   const file = new File([(await fetchBytes(page, url, url.pathname.replace(/^\//, ''))) as BlobPart], name, { type: 'text/csv' });
-  return { file, series: await csvSeries(file, column) };
+  return readCsv(page, file);
 }
 
 export async function openUrl(page: Page, url: URL): Promise<void> {
@@ -70,7 +69,7 @@ export async function openFiles(page: Page, files: File[]): Promise<void> {
   if (!csv && !file) throw new Error(`nothing to open in ${files.map((f) => f.name).join(', ')}: choose an .onnx model or a .csv series`);
   // Everything is read before anything changes, so a bad file leaves the page as it was.
   if (csv) page.setStatus('loading', `reading ${csv.name}…`);
-  const data = csv ? { file: csv, series: await csvSeries(csv, byId<HTMLInputElement>('csv-column').value) } : page.state.csv;
+  const data = csv ? await readCsv(page, csv) : page.state.csv;
   if (!file) {
     await useData(page, data);
     return;

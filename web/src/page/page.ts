@@ -5,7 +5,7 @@ import type { ModelInfo } from '../../../src/onnx/inspect.ts';
 import type { OnnxTypes as T } from '../../../src/onnx/proto.ts';
 import type { Sidecars } from '../artifacts.ts';
 import type { ChartOptions, Line } from '../chart.ts';
-import type { Prepared, Series } from '../dataset.ts';
+import type { ColumnChoice, Prepared, Series } from '../dataset.ts';
 import { byId } from '../dom.ts';
 import type { Exposed } from '../exposed.ts';
 import type { FineTuneRun } from '../finetune-client.ts';
@@ -26,6 +26,8 @@ export interface Loaded extends ModelBytes {
 export interface CsvData {
   file: File;
   series: Series;
+  /** The columns `series` holds. */
+  choice: ColumnChoice;
 }
 
 export interface PageState {
@@ -71,11 +73,14 @@ export function createPage(): Page {
     fallback: null,
     latencyMs: null,
     window: null,
+    horizon: null,
     test: null,
     outputs: [],
     predictions: [],
     rollout: null,
     testMse: null,
+    evaluation: null,
+    ahead: [],
     finetune: [],
     stopped: null,
     settled: 0,
