@@ -59,7 +59,9 @@ describe('several columns in, several steps out', { skip: skipWithoutChromium },
     const fan = await page.$$eval(`#forecast-chart .series[data-label^="${H}-step forecasts"] polyline`, (ps) => ps.map((p) => p.getAttribute('points')!.split(' ').length));
     assert.equal(fan.length, Math.ceil(rows / H), 'one path from every H-th test window');
     assert.ok(fan.every((n) => n === H), `each path is H points long: ${fan}`);
-    assert.equal(await page.locator(`#forecast-chart .series[data-label="next ${H} past the end"] circle`).count(), 0, 'dots are drawn apart from the line');
+    const ahead = (await page.getAttribute(`#forecast-chart .series[data-label="next ${H} past the end"] polyline`, 'points'))!.split(' ');
+    assert.equal(ahead.length, H, 'the next H values past the end');
+    assert.equal(e.evaluation!.model.mse, e.testMse, "the page's test MSE is its model MSE beside the baselines");
     await page.screenshot({ path: join(SHOTS, 'viewer-horizon.png'), fullPage: true });
   });
 
