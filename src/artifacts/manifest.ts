@@ -110,7 +110,7 @@ export interface LenientManifest {
   parameters?: { name: string; dims: number[]; dtype?: string }[];
   files?: Partial<Record<keyof typeof FILES, string>>;
   optimizer?: { name?: string; state?: string[]; lr?: number };
-  data?: Partial<Pick<DataInfo, 'source' | 'seed' | 'window' | 'horizon' | 'split'>> & { normalization?: Normalizer | null };
+  data?: Partial<Pick<DataInfo, 'source' | 'seed' | 'window' | 'horizon' | 'split' | 'columns' | 'target'>> & { normalization?: Normalizer | null };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -151,7 +151,11 @@ export function parseManifestLenient(text: string, source: string = FILES.manife
     const data: NonNullable<LenientManifest['data']> = {};
     if (typeof d.source === 'string') data.source = d.source;
     for (const k of ['seed', 'window', 'horizon'] as const) if (Number.isInteger(d[k])) data[k] = d[k] as number;
-    if (isObject(d.split) && isRange(d.split.train) && isRange(d.split.test)) data.split = { train: d.split.train, test: d.split.test };
+    if (isObject(d.split) && isRange(d.split.train) && isRange(d.split.test)) {
+      data.split = { train: d.split.train, test: d.split.test, ...(isRange(d.split.validation) ? { validation: d.split.validation } : {}) };
+    }
+    if (Array.isArray(d.columns) && d.columns.length > 0 && d.columns.every((c) => typeof c === 'string')) data.columns = d.columns as string[];
+    if (typeof d.target === 'string') data.target = d.target;
     // The trainer writes normalization at the top level; data.normalization is read too.
     const n = 'normalization' in d ? d.normalization : raw.normalization;
     if (n === null) data.normalization = null;

@@ -36,6 +36,8 @@ describe('charts', { skip: skipWithoutChromium }, () => {
 
   test('the pointer gets a readout, and legend entries hide and show their series', async () => {
     const area = (await page.$('#loss-chart .hover-area'))!;
+    // The forecast panel's accuracy table can push the loss chart below the first screen.
+    await area.scrollIntoViewIfNeeded();
     const box = (await area.boundingBox())!;
     await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
     assert.equal(await page.getAttribute('#loss-chart .readout', 'visibility'), 'visible');

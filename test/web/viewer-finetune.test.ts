@@ -29,6 +29,7 @@ describe('fine-tuning in a worker', { skip: skipWithoutChromium }, () => {
 
   before(async () => {
     writeArtifactSet(models);
+    writeArtifactSet(join(models, 'named'), { io: { input: 'series', output: 'forecast', window: 'window' } });
     ({ viewer, page } = await openViewer(models));
   });
   after(() => closeViewer(viewer, models));
@@ -109,5 +110,19 @@ describe('fine-tuning in a worker', { skip: skipWithoutChromium }, () => {
     assert.equal(second[2], 3);
     assert.ok(second[0] > again[1], 'the second run starts after the first ends');
     await page.screenshot({ path: join(SHOTS, 'viewer-finetune-twice.png'), fullPage: true });
+  });
+
+  test("a model's own input and output names and the manifest's dims are what the page and the train step are fed", async () => {
+    let e = await open(page, `${viewer.server.url}?model=models/named/model.onnx`);
+    assert.equal(e.status, 'ready', e.error ?? '');
+    assert.match((await page.textContent('#card'))!, /series float \[batch, window, 1\]/, 'model.onnx leaves its window open');
+    assert.equal(e.window, TUTORIAL_MODEL.window, "the window from the manifest's input dims");
+    await page.fill('#train-epochs', '2');
+    e = await settle(page, () => page.click('#train'), 60_000);
+    assert.equal(e.status, 'ready', e.error ?? '');
+    assert.equal(e.finetune.length, 2);
+    const last = e.finetune[1]!;
+    assert.ok(Math.abs(e.testMse! - last.testLoss) <= 1e-5 * last.testLoss, `page ${e.testMse} vs epoch 2 ${last.testLoss}`);
+    await page.screenshot({ path: join(SHOTS, 'viewer-finetune-named-io.png'), fullPage: true });
   });
 });

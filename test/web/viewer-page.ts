@@ -40,22 +40,30 @@ export async function open(page: Page, url: string): Promise<Exposed> {
 
 /**
  * The tutorial model's artifact set as `npm run build-graph` and a short training leave it: model.onnx (weights of
- * seed `seed`), train_step.onnx, manifest.json, metrics.json and train-log.jsonl with the given losses.
+ * seed `seed`), train_step.onnx, manifest.json, metrics.json and train-log.jsonl with the given losses. Without
+ * `io` the manifest is one written before manifests named the input and output (its config names them); with it,
+ * the model's input and output carry those names, the manifest lists them, and the window is `io.window` ('window'
+ * leaves it open in model.onnx, as a model with a symbolic window would).
  */
-export function writeArtifactSet(dir: string, o: { seed?: number; log?: number[]; testRange?: [number, number] } = {}): Uint8Array {
+export function writeArtifactSet(dir: string, o: { seed?: number; log?: number[]; testRange?: [number, number]; io?: { input: string; output: string; window?: 'window' } } = {}): Uint8Array {
   const c = TUTORIAL_MODEL;
-  const model = serializeModel(inferenceGraph(forecasterModel(c), initParameters(c, o.seed ?? 0)));
+  const base = forecasterModel(c);
+  const io = o.io && { input: { name: o.io.input, dims: ['batch', c.window, c.features] }, output: { name: o.io.output, dims: base.output.dims } };
+  const forecaster = io ? { ...base, ...io } : base;
+  const declared = io && o.io?.window ? { ...forecaster, input: { ...io.input, dims: ['batch', o.io.window, c.features] } } : forecaster;
+  const model = serializeModel(inferenceGraph(declared, initParameters(c, o.seed ?? 0)));
   const log = o.log ?? [0.4, 0.2, 0.05, 0.01];
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), model);
   const adam = makeOptimizer('adam');
-  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(forecasterModel(c), adam)));
+  writeFileSync(join(dir, 'train_step.onnx'), serializeModel(trainStepGraph(forecaster, adam)));
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
       format: 'ingraph-manifest',
       version: 1,
       config: c,
+      ...io,
       opset: 18,
       parameters: parameterSpecs(c).map((s) => ({ name: s.name, dims: s.dims, dtype: 'float32' })),
       data: { source: 'tutorial', seed: 0, window: c.window, horizon: 1, split: { train: [0, 360], test: o.testRange ?? [360, 710] }, normalization: null },

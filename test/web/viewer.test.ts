@@ -148,7 +148,7 @@ describe('web viewer in chromium', { skip: skipWithoutChromium }, () => {
     assert.ok(e.latencyMs! > 0);
     assert.match((await page.textContent('#inference'))!, /provider wasm.*batch of 350 rows: [\d.]+ ms/);
     const lines = await page.$$eval('#forecast-chart .series', (gs) => gs.map((g) => [g.getAttribute('data-label'), g.querySelector('polyline')?.getAttribute('points')?.split(' ').length ?? 0]));
-    assert.deepEqual(lines, [['actual', 720], ['one-step forecast', 350], ['350-step rollout', 350]]);
+    assert.deepEqual(lines, [['actual', 720], ['one-step forecast', 350], ['next 1 past the end', 1], ['350-step rollout', 350]]);
   });
 
   test('renders strings from a model as text, never as HTML', async () => {

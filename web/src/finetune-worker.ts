@@ -1,20 +1,20 @@
 // The fine-tune run in a Web Worker, so the page keeps drawing (per-epoch charts, progress, a Stop button) while
 // train_step.onnx runs. Importing runtime.ts sets onnxruntime-web's wasm path and thread count here too: a worker
 // has its own copy of the library and its settings.
-import type { Manifest } from './artifacts.ts';
 import type { Prepared } from './dataset.ts';
 import type { EpochReport } from './exposed.ts';
-import { fineTune } from './finetune.ts';
+import { fineTune, type TrainStepManifest } from './finetune.ts';
 import { testLoss } from './forecast.ts';
-import { createRunner, type Contract } from './runtime.ts';
+import { createRunner, type Feed } from './runtime.ts';
 
 export interface FineTuneRequest {
   trainStep: Uint8Array;
   modelBytes: Uint8Array;
-  /** The manifest's parameters and optimizer state names. */
-  manifest: Pick<Manifest, 'parameters' | 'optimizer'>;
+  /** The manifest's parameters, optimizer state names, and the model's input and output as it names them. */
+  manifest: TrainStepManifest;
   data: Prepared;
-  contract: Contract;
+  /** How model.onnx is fed, to score each epoch's weights. */
+  feed: Feed;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -32,13 +32,13 @@ const scope = self as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => vo
 const yieldToMessages = () => new Promise<void>((ok) => setTimeout(ok, 0));
 
 async function start(r: FineTuneRequest, stop: { requested: boolean }): Promise<void> {
-  const model = await fineTune(r.trainStep, r.modelBytes, r.manifest, r.data, {
+  const model = await fineTune(r.trainStep, r.modelBytes, r.manifest, r.data, r.feed, {
     epochs: r.epochs,
     batchSize: r.batchSize,
     learningRate: r.learningRate,
     seed: r.seed,
     evaluate: async (bytes) => {
-      const runner = await createRunner({ bytes, external: [] }, r.contract, 'wasm');
+      const runner = await createRunner({ bytes, external: [] }, r.feed, 'wasm');
       try {
         return await testLoss(runner, r.data);
       } finally {

@@ -8,6 +8,7 @@ import { specOf, TrainStepEngine } from '../../src/engine/engine.ts';
 import { decodeModel } from '../../src/onnx/codec.ts';
 import type { Manifest } from './artifacts.ts';
 import type { Prepared } from './dataset.ts';
+import type { Feed } from './runtime.ts';
 import { flattenParameters, withParameters } from './weights.ts';
 
 export interface FineTuneOptions {
@@ -23,18 +24,26 @@ export interface FineTuneOptions {
   shouldStop?: () => boolean;
 }
 
-export async function fineTune(trainStep: Uint8Array, modelBytes: Uint8Array, manifest: Pick<Manifest, 'parameters' | 'optimizer'> & Partial<Pick<Manifest, 'input' | 'output'>>, data: Prepared, o: FineTuneOptions): Promise<Uint8Array> {
+/** What the train step's driver reads of the manifest: the parameters, the optimizer state, the data input and output. */
+export type TrainStepManifest = Pick<Manifest, 'parameters' | 'optimizer' | 'input' | 'output' | 'config'>;
+
+/**
+ * Fine-tunes model.onnx with train_step.onnx. The train step is fed by the names and dims the manifest gives; a
+ * manifest older than those fields names them through its config, and one with neither is taken to feed the train
+ * step as model.onnx is fed (`feed`).
+ */
+export async function fineTune(trainStep: Uint8Array, modelBytes: Uint8Array, manifest: TrainStepManifest, data: Prepared, feed: Feed, o: FineTuneOptions): Promise<Uint8Array> {
   const parameters = manifest.parameters;
   const stateNames = manifest.optimizer?.state;
   if (!parameters || !stateNames) throw new Error(`${FILES.manifest} lists no parameters or optimizer state: rebuild the artifacts`);
+  const windows = data.trainWindows;
+  const named = (manifest.input && manifest.output) || manifest.config ? {} : {
+    input: { name: feed.input, dims: ['batch', feed.window, feed.features] },
+    output: { name: feed.output, dims: ['batch', windows.outputs] },
+  };
   const session = await ort.InferenceSession.create(trainStep, { executionProviders: ['wasm'] });
   try {
-    const { windows } = data;
-    const engine = new TrainStepEngine(ort, session, specOf({
-      parameters, optimizer: { state: stateNames },
-      input: manifest.input ?? { name: 'x', dims: ['batch', windows.window, windows.features] },
-      output: manifest.output ?? { name: 'y', dims: ['batch', windows.outputs] },
-    }), { params: flattenParameters(decodeModel(modelBytes, FILES.model), parameters, FILES.model), rng: Rng.derive(o.seed, 'viewer:finetune').state });
+    const engine = new TrainStepEngine(ort, session, specOf({ ...manifest, ...named, parameters, optimizer: { state: stateNames } }), { params: flattenParameters(decodeModel(modelBytes, FILES.model), parameters, FILES.model), rng: Rng.derive(o.seed, 'viewer:finetune').state });
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
       let trainLoss: number;

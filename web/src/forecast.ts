@@ -1,57 +1,79 @@
-// Forecasts on the test split: one step ahead from actual windows, and a rollout that feeds each prediction back
-// in as the newest input. Outputs are in model units; predictions are mapped back to the series' units.
-import { denormalize } from '../../src/data/index.ts';
+// Forecasts on the test split: from each test window the model's next `horizon` values (a fan of paths), scored
+// beside the naive and seasonal-naive forecasts at the same points by the trainer's own metrics (src/metrics); the
+// forecast past the end of the series; and, for a one-column one-step model, a rollout that feeds each prediction
+// back in. model.onnx takes and returns values in the series' own units (any preprocessing is inside it), so
+// nothing is mapped here.
+import { columnsBatch } from '../../src/data/index.ts';
+import { actualValues, evaluateForecast, windowOrigins, type Evaluation } from '../../src/metrics/index.ts';
 import type { Prepared } from './dataset.ts';
 import type { Runner } from './runtime.ts';
 
-export interface Forecast {
-  /** Series index of the first test target; test row i predicts series[first + i]. */
-  first: number;
-  /** The model's raw outputs for the test rows (normalised units when the data is normalised). */
+export interface TestForecast {
+  /** Per test row, the index of the last value its window sees; row i forecasts target[origins[i] + 1 …]. */
+  origins: Int32Array;
+  horizon: number;
+  /** The model's outputs for the test rows, [rows, horizon]. */
   outputs: Float32Array;
-  predictions: Float64Array;
-  targets: Float64Array;
-  /** Mean squared error of the predictions, in the series' units. */
+  /** Mean squared error over every output, in the series' units (the trainer's test MSE). */
   mse: number;
-  /** Rollout predictions for the same targets, or null when the horizon is not 1 (nothing to feed back). */
-  rollout: Float64Array | null;
   testX: Float32Array;
   testRows: number;
 }
 
-export async function forecast(runner: Runner, p: Prepared): Promise<Forecast> {
+export interface Forecast extends TestForecast {
+  /** Every metric beside the naive and seasonal-naive forecasts at the same points. */
+  evaluation: Evaluation;
+  /** The next `horizon` values after the end of the series, from its last window. */
+  ahead: Float32Array;
+  /** Rollout predictions of the test targets, or null when there is nothing to feed back (a horizon above 1, or
+   *  inputs other than the target alone). */
+  rollout: Float64Array | null;
+}
+
+/** The model on every test window: what the page shows and what a fine-tune's epochs are scored by. */
+export async function testForecast(runner: Runner, p: Prepared): Promise<TestForecast> {
   const { windows, split, window, horizon } = p;
   const [t0, t1] = split.test;
   const rows = t1 - t0;
   if (rows < 1) throw new Error('the test split is empty');
-  const testX = windows.x.slice(t0 * window, t1 * window);
-  const outputs = await runner.predict(testX, rows, window, 1);
-  const first = t0 + window + horizon - 1;
-  const predictions = p.normalizer ? denormalize(outputs, p.normalizer) : Float64Array.from(outputs);
-  const targets = p.series.values.slice(first, first + rows);
+  const stride = window * windows.features;
+  const testX = windows.x.slice(t0 * stride, t1 * stride);
+  const y = await runner.predict(testX, rows);
+  if (y.perRow !== horizon) throw new Error(`the model forecasts ${y.perRow} values per window; its manifest says the horizon is ${horizon}`);
+  const origins = windowOrigins(split.test, window);
+  // Against the series in float64, as the metrics beside the baselines are: the page's MSE is their model MSE.
+  const actual = actualValues(p.series.target, origins, horizon);
   let sq = 0;
-  for (let i = 0; i < rows; i++) sq += (predictions[i]! - targets[i]!) ** 2;
-
-  let rollout: Float64Array | null = null;
-  if (horizon === 1) {
-    const input = testX.slice(0, window);
-    const out = new Float32Array(rows);
-    for (let i = 0; i < rows; i++) {
-      out[i] = (await runner.predict(input, 1, window, 1))[0]!;
-      input.copyWithin(0, 1);
-      input[window - 1] = out[i]!;
-    }
-    rollout = p.normalizer ? denormalize(out, p.normalizer) : Float64Array.from(out);
-  }
-  return { first, outputs, predictions, targets, mse: sq / rows, rollout, testX, testRows: rows };
+  for (let i = 0; i < actual.length; i++) sq += (y.values[i]! - actual[i]!) ** 2;
+  return { origins, horizon, outputs: y.values, mse: sq / actual.length, testX, testRows: rows };
 }
 
-/** MSE of the model's outputs against the window targets on the test split, in model units (the training loss's). */
+/** `season`: m for the seasonal-naive forecast and MASE (the trainer's, from metrics.json; 1 when unknown). */
+export async function forecast(runner: Runner, p: Prepared, season: number): Promise<Forecast> {
+  const f = await testForecast(runner, p);
+  const { window, series } = p;
+  const first = f.origins[0]!;
+  const evaluation = evaluateForecast({
+    series: series.target, origins: f.origins, horizon: f.horizon, forecast: f.outputs, season: first + 1 >= season ? season : 1, trainEnd: first + 1,
+  });
+  const n = series.target.length;
+  const ahead = (await runner.predict(columnsBatch(series.inputs, window, n - window, 1), 1)).values;
+
+  let rollout: Float64Array | null = null;
+  if (f.horizon === 1 && series.inputs.length === 1 && series.inputs[0] === series.target) {
+    const input = f.testX.slice(0, window);
+    rollout = new Float64Array(f.testRows);
+    for (let i = 0; i < f.testRows; i++) {
+      const next = (await runner.predict(input, 1)).values[0]!;
+      rollout[i] = next;
+      input.copyWithin(0, 1);
+      input[window - 1] = next;
+    }
+  }
+  return { ...f, evaluation, ahead, rollout };
+}
+
+/** MSE of the model on the test split, in the series' units: the unit of the trainer's test loss. */
 export async function testLoss(runner: Runner, p: Prepared): Promise<number> {
-  const [t0, t1] = p.split.test;
-  const rows = t1 - t0;
-  const out = await runner.predict(p.windows.x.subarray(t0 * p.window, t1 * p.window), rows, p.window, 1);
-  let sq = 0;
-  for (let i = 0; i < rows; i++) sq += (out[i]! - p.windows.y[t0 + i]!) ** 2;
-  return sq / rows;
+  return (await testForecast(runner, p)).mse;
 }

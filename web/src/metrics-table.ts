@@ -1,13 +1,17 @@
 // metrics.json as two readable tables: how the run went (losses, epochs, speed) and what it was run with (the
 // settings), each key labelled in words. Keys the page does not know are shown as they are, after the known ones.
 import type { Metrics } from './artifacts.ts';
+import { accuracyTable, isEvaluation } from './accuracy-table.ts';
 import { formatNumber, h } from './dom.ts';
 
 /** The trainer's keys (src/train/trainer.ts Metrics), in the order a reader wants them, with their labels. */
 const RESULT_LABELS: [string, string][] = [
   ['train_loss', 'final train loss'],
+  ['val_mse', 'validation MSE (kept epoch)'],
   ['test_mse', 'final test MSE'],
   ['epochs', 'epochs'],
+  ['best_epoch', 'epoch kept (best on validation)'],
+  ['stopped_early', 'stopped early'],
   ['steps', 'optimizer steps'],
   ['train_seconds', 'training time (s)'],
   ['ms_per_step', 'ms per step'],
@@ -25,6 +29,11 @@ const SETTING_LABELS: [string, string][] = [
   ['hidden', 'LSTM hidden size'],
   ['layers', 'LSTM layers'],
   ['window', 'window'],
+  ['horizon', 'horizon (steps forecast)'],
+  ['local', 'local windows (offsets from the last value)'],
+  ['valFraction', 'validation share of the training rows'],
+  ['patience', 'early-stopping patience (epochs)'],
+  ['lrSchedule', 'learning-rate schedule'],
   ['dense', 'dense layers after the LSTM'],
   ['normalize', 'normalise the series'],
   ['loss', 'loss'],
@@ -50,7 +59,8 @@ export function metricsTable(m: Metrics): HTMLElement {
   return h(
     'div',
     { class: 'metrics' },
-    h('table', { class: 'kv', id: 'metrics-result' }, ...rows(m, RESULT_LABELS, new Set(['settings']))),
+    h('table', { class: 'kv', id: 'metrics-result' }, ...rows(m, RESULT_LABELS, new Set(['settings', 'test']))),
+    isEvaluation(m.test) ? h('div', { id: 'metrics-test' }, accuracyTable(m.test, `metrics.json: the trainer's test forecasts (${m.test.points} windows × ${m.test.horizon} steps) beside the baselines`)) : null,
     settings ? h('details', null, h('summary', null, 'settings of the run'), h('table', { class: 'kv', id: 'metrics-settings' }, ...rows(settings, SETTING_LABELS, new Set()))) : null,
   );
 }
