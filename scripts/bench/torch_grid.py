@@ -13,18 +13,8 @@ import sys
 import time
 
 import torch
-from torch import nn
+from torch_model import Forecaster
 
-
-class Forecaster(nn.Module):
-    def __init__(self, hidden):
-        super().__init__()
-        self.lstm = nn.LSTM(input_size=1, hidden_size=hidden, num_layers=1, batch_first=True)
-        self.fc = nn.Linear(hidden, 1)
-
-    def forward(self, x):
-        out, _ = self.lstm(x)
-        return self.fc(torch.relu(out[:, -1, :]))
 
 
 def measure(req):
@@ -37,7 +27,7 @@ def measure(req):
     x, y = series[:, :win].unsqueeze(-1).contiguous(), series[:, win:].contiguous()
     model = Forecaster(req["hidden"])
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
-    loss_fn = nn.MSELoss()
+    loss_fn = torch.nn.MSELoss()
 
     def steps(n):
         t0 = time.perf_counter()
