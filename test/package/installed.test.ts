@@ -48,7 +48,7 @@ test('only production dependencies are installed', () => {
 
 test('npx ingraph train trains and writes the model', () => {
   const r = run('npx', ['--no-install', 'ingraph', 'train', '--epochs', '3', '--out', 'm', '--quiet'], project);
-  assert.match(r.stdout, /^done: 3 epochs, 36 steps .* test MSE \d/m);
+  assert.match(r.stdout, /^done: 3 epochs, \d+ steps .* test MSE \d/m);
   const metrics = JSON.parse(readFileSync(join(project, 'm', 'metrics.json'), 'utf8'));
   assert.ok(Number.isFinite(metrics.test_mse));
   assert.ok(existsSync(join(project, 'm', 'model.onnx')));
