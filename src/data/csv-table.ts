@@ -140,9 +140,11 @@ export class CsvTableReader {
   end(): SeriesTable {
     if (this.opts.group !== undefined) throw new Error('a reader with a group column ends with endGroups()');
     this.finishReading();
-    const long = this.opts.where ? null : this.longFormat(2);
-    if (long) this.warn(`${long.text}: the file looks long-format (several series one after another); pick one with --where ${long.name}=VALUE`);
     const table = this.table(this.series.get('')!, '');
+    // Dates that read in order (each once) leave room for one series only: a text column beside them is a label
+    // (weather: rain, sun…), not a series id. Without dates, a repeating text column may be one.
+    const long = this.opts.where || table.dateColumn !== null ? null : this.longFormat(2);
+    if (long) this.warn(`${long.text}: the file looks long-format (several series one after another); pick one with --where ${long.name}=VALUE`);
     return { ...table, warnings: [...this.warnings, ...table.warnings] };
   }
 
