@@ -2,13 +2,14 @@
 // directly up to the model's horizon and recursively beyond (src/forecast/ahead.ts), and writes the forecasts as
 // CSV with a picture beside the naive and seasonal-naive forecasts from the same last value.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
+import { FILES, type Manifest } from '../artifacts/manifest.ts';
 import { formatDate, guessSeason } from '../data/dates.ts';
 import { naiveForecast, seasonalNaiveForecast } from '../metrics/baselines.ts';
 import { forecastSvg } from '../plot/forecast-svg.ts';
+import { readManifestIn } from '../node/artifacts.ts';
 import { loadSeries, type DataSource, type SeriesData } from '../train/dataset.ts';
 import { createSession, type SessionOptions } from '../train/providers.ts';
 import { forecastAhead, type ForecastMethod } from './ahead.ts';
@@ -76,9 +77,8 @@ function readModelFolder(dir: string): Manifest {
   for (const f of [FILES.model, FILES.manifest]) {
     if (!existsSync(join(dir, f))) throw new ForecastError(`--model ${dir}: the folder has no ${f} (train writes it)`);
   }
-  const path = join(dir, FILES.manifest);
   try {
-    return parseManifest(readFileSync(path, 'utf8'), path);
+    return readManifestIn(dir)!; // there: checked above
   } catch (e) {
     throw new ForecastError((e as Error).message);
   }

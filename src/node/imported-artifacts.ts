@@ -1,12 +1,11 @@
 // An ONNX file another tool wrote as ingraph artifacts: `build-graph --from` writes them, `train` finds them again
 // in their folder (the folder's model.onnx is the imported model, normalised, holding the latest weights).
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
+import { FILES, type Manifest } from '../artifacts/manifest.ts';
 import type { LossName } from '../graph/losses.ts';
 import { importedModel, type ImportedModel, type ImportOptions } from '../graph/imported-model.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
-import { writeArtifacts } from './artifacts.ts';
+import { readManifestIn, writeArtifacts } from './artifacts.ts';
 import { lockFolder } from './lock.ts';
 import { loadGraphFile } from './onnx-file.ts';
 
@@ -31,12 +30,9 @@ export function writeImportedArtifacts(s: FromOnnxSpec): { files: string[]; mani
 }
 
 /** The imported model whose artifacts are in `dir`, with the weights its model.onnx holds; null when `dir` holds
- *  no artifacts or ingraph's own forecaster's. */
-export function readImportedFolder(dir: string): (ImportedModel & { manifest: Manifest }) | null {
-  const path = join(dir, FILES.manifest);
-  if (!existsSync(path)) return null;
-  const manifest = parseManifest(readFileSync(path, 'utf8'), path);
-  if (manifest.config) return null;
+ *  no artifacts or ingraph's own forecaster's. `manifest` is the folder's, when the caller has read it already. */
+export function readImportedFolder(dir: string, manifest = readManifestIn(dir)): (ImportedModel & { manifest: Manifest }) | null {
+  if (!manifest || manifest.config) return null;
   const modelPath = join(dir, FILES.model);
   const imported = importedModel(loadGraphFile(modelPath), modelPath, { trainable: manifest.parameters.map((p) => p.name), output: manifest.output.name });
   return { ...imported, manifest };

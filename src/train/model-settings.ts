@@ -1,8 +1,6 @@
 // The model a run trains, from its settings: which settings a folder's artifacts fix (a build-graph run, or an
 // earlier training run), the preprocessing constants fitted on the training values, and the TrainableModel itself.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FILES, parseManifest, type Manifest } from '../artifacts/manifest.ts';
+import type { Manifest } from '../artifacts/manifest.ts';
 import { fitNormalizer } from '../data/normalize.ts';
 import { forecasterModel, type ModelConfig } from '../graph/model.ts';
 import { withPreprocess, type Preprocess } from '../graph/preprocess.ts';
@@ -10,12 +8,6 @@ import type { TrainableModel } from '../graph/trainable.ts';
 import { TrainError } from './errors.ts';
 import type { SeriesData } from './dataset.ts';
 import { MODEL_SETTINGS, PRESETS, type PresetName, type TrainSettings } from './presets.ts';
-
-/** The manifest of the artifacts a folder already holds, if any. */
-export function builtManifest(out: string): Manifest | null {
-  const path = join(out, FILES.manifest);
-  return existsSync(path) ? parseManifest(readFileSync(path, 'utf8'), path) : null;
-}
 
 /** What a manifest says of each model setting. */
 function builtSettings(m: Manifest): Pick<TrainSettings, (typeof MODEL_SETTINGS)[number]> {

@@ -19,6 +19,7 @@ import type { Preprocess } from '../graph/preprocess.ts';
 import { exampleDims, size } from '../graph/trainable.ts';
 import type { Evaluation } from '../metrics/evaluate.ts';
 import { writeFileAtomic } from '../node/files.ts';
+import { readManifestIn } from '../node/artifacts.ts';
 import { readImportedFolder } from '../node/imported-artifacts.ts';
 import { lockFolder } from '../node/lock.ts';
 import { serializeModel } from '../onnx/serialize.ts';
@@ -29,7 +30,7 @@ import { dataFingerprint, loadSeries, prepareDataset, type DataSource } from './
 import { TrainError } from './errors.ts';
 import { mse } from './evaluate.ts';
 import { LearningRate, type ScheduleState } from './lr-schedule.ts';
-import { buildModel, builtManifest, checkBuiltFeatures, fitPreprocess, modelConfig, resolveSettings } from './model-settings.ts';
+import { buildModel, checkBuiltFeatures, fitPreprocess, modelConfig, resolveSettings } from './model-settings.ts';
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
@@ -146,7 +147,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const given = Object.fromEntries(Object.keys(PRESETS[preset]).map((k) => [k, opts[k as keyof TrainSettings]])) as Partial<TrainSettings>;
   const ckptPath = join(opts.out, FILES.checkpoint);
   const resumed = opts.resume ? readCheckpoint(ckptPath) : null;
-  const built = builtManifest(opts.out);
+  const built = readManifestIn(opts.out);
   let settings: TrainSettings;
   if (resumed) {
     // A resumed run continues with the settings it started with; only the epoch count may grow.
@@ -159,7 +160,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   } else settings = resolveSettings(given, preset, built);
 
   // A folder built by `build-graph --from` holds another tool's model: its architecture and window are its own.
-  const imported = readImportedFolder(opts.out);
+  const imported = readImportedFolder(opts.out, built);
   if (imported) {
     const fixed = (['hidden', 'layers', 'dense'] as const).find((k) => opts[k] !== undefined);
     if (fixed) throw new TrainError(`--${fixed}: ${opts.out} holds an imported model (${imported.model.name}), whose architecture is its own`);
