@@ -130,6 +130,9 @@ interface Progress {
   bestEpoch: number;
   bestLoss: number | null;
   schedule: ScheduleState;
+  /** The last trained epoch's loss: a run resumed with no epochs left (its worker killed after the last
+   *  checkpoint, or early stopping already due) still reports it. Absent in older checkpoints. */
+  trainLoss?: number;
 }
 
 /** Trains into `opts.out`, holding its lock throughout: a second run into the same folder is refused. */
@@ -251,7 +254,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
   const save = async () => writeCheckpoint(ckptPath, { state: await engine.state(), manifest, epoch, extra: extra(), more: best ? new Map([['best', best]]) : undefined });
   const evaluate = async (rows: readonly [number, number], flat?: Float32Array) => mse(await engine.predict(evalSession, data, rows, flat), data, rows);
 
-  let lastTrainLoss = NaN, seconds = 0, lastSave = performance.now(), interrupted = false, stoppedEarly = false;
+  let lastTrainLoss = progress.trainLoss ?? NaN, seconds = 0, lastSave = performance.now(), interrupted = false, stoppedEarly = false;
   const t0 = performance.now();
   const stepsAtStart = engine.step;
   while (epoch < settings.epochs) {
@@ -281,6 +284,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     for (const [k, r] of results.entries()) {
       epoch++;
       lastTrainLoss = r.loss;
+      progress = { ...progress, trainLoss: r.loss };
       // The parameters exist only at the end of a run: validation and test rows are evaluated there.
       const evalNow = evalDue && k === results.length - 1;
       const valLoss = evalNow && val ? await evaluate(val) : null;

@@ -34,6 +34,17 @@ test('--resume continues from the checkpoint and ends bit for bit where one unin
   assert.deepEqual(log.map((l) => l.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
+test('a run resumed with no epochs left (its worker killed after the last checkpoint) reports the same metrics', async () => {
+  const out = tmp();
+  const first = await train({ out, epochs: 4 });
+  const again = await train({ out, epochs: 4, resume: true });
+  assert.ok(Number.isFinite(first.metrics.train_loss));
+  assert.equal(again.metrics.train_loss, first.metrics.train_loss);
+  assert.equal(again.metrics.test_mse, first.metrics.test_mse);
+  assert.equal(again.metrics.best_epoch, first.metrics.best_epoch);
+  assert.ok(bytesOf(first.params).equals(bytesOf(again.params)));
+});
+
 test('steps per run (the in-graph loop length) does not change the result', async () => {
   const one = await train({ out: tmp(), epochs: 3, stepsPerRun: 1 });
   const many = await train({ out: tmp(), epochs: 3, stepsPerRun: 100 });

@@ -31,10 +31,11 @@ export async function settle(page: Page, action: () => Promise<unknown>, timeout
   return exposed(page);
 }
 
-/** Loads the page and waits for its first action (opening the model) to finish. */
-export async function open(page: Page, url: string): Promise<Exposed> {
+/** Loads the page and waits for its first action (opening the model) to finish. The wait is generous: on CI's two
+ *  cores, with other test files' processes running beside it, opening a model once took over 30 s. */
+export async function open(page: Page, url: string, timeout = 90_000): Promise<Exposed> {
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __ingraph?: Exposed }).__ingraph?.settled === 1, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __ingraph?: Exposed }).__ingraph?.settled === 1, null, { timeout });
   return exposed(page);
 }
 
