@@ -8,12 +8,13 @@
 //      unrolled (fixed window, fewer node launches);
 //   5. form dW, dR, dB with one product over all steps and dX with another.
 // The gates are held as one Sigmoid over all four blocks with the cell gate's pre-activation doubled
-// (tanh x = 2σ(2x) − 1), as the unrolled forward computes them: one form for both paths.
+// (tanh x = 2σ(2x) − 1), as the unrolled forward computes them, and in the same "columns" layout (per step [·, B]):
+// one form for both paths (see LstmResiduals).
 import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stepRows, type LstmResiduals } from '../../graph/layers/lstm.ts';
+import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stacked, stepsOf, type LstmResiduals } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -29,35 +30,32 @@ function checkSupported(c: GradContext): void {
   if (bad.length) throw new Error(`LSTM gradient (node ${n.name}): unsupported ${bad.join(', ')}`);
 }
 
-/** The residuals as the rule uses them: the composite's ([T·B, ·] rows, forget gates per step), or recomputed
- *  here ([T, B, ·], forget gates for all steps in one tensor). */
-type Residuals = Omit<LstmResiduals, 'fs'> & { fs: Value[] | Value };
-
-/** v as rows [T·B, last] (a no-op for rows already). */
-function rows(o: Ops, v: Value): Value {
-  const s = v.shape!;
-  return s.length === 2 ? v : o.reshape(v, [-1, s[s.length - 1] as number]);
-}
-
-/** [T, B, H] shifted down one step along time, zero at t = 0. */
+/** [T, B, H] shifted down one step along time, zero at t = 0 (any rank: the first axis is time). */
 function shiftDown(o: Ops, v: Value): Value {
-  return o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
+  const pads = new Array(2 * v.shape!.length).fill(0);
+  pads[0] = 1;
+  return o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints(pads)], {})[0]!;
 }
 
-/** c_t = f_t·c_{t-1} + ig_t with c_{-1} = 0, for all t. */
+/** The T steps of v along its first axis, each keeping that axis as 1. */
+function timeSteps(o: Ops, v: Value, T: number): Value[] {
+  return T === 1 ? [v] : o.g.add('Split', [v], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
+}
+
+/** c_t = f_t·c_{t-1} + ig_t with c_{-1} = 0, for all t ([T, H, B]). */
 function cellStates(o: Ops, f: Value, ig: Value, T: number | null): Value {
   if (T !== null) {
-    const fs = stepRows(o, f, T), igs = stepRows(o, ig, T);
+    const fs = timeSteps(o, f, T), igs = timeSteps(o, ig, T);
     const cs: Value[] = [igs[0]!];
     for (let t = 1; t < T; t++) cs.push(o.add(o.mul(fs[t]!, cs[t - 1]!), igs[t]!));
     return T === 1 ? cs[0]! : o.concat(cs, 0);
   }
   const body = o.g.subgraph('lstm_cell_states');
   const b = new Ops(body);
-  const H = f.shape![2] as number;
-  const cPrev = body.input('c_prev', 'float32', [null, H], true);
-  const ft = body.input('f_t', 'float32', [null, H], true);
-  const igt = body.input('ig_t', 'float32', [null, H], true);
+  const H = f.shape![1] as number;
+  const cPrev = body.input('c_prev', 'float32', [H, null], true);
+  const ft = body.input('f_t', 'float32', [H, null], true);
+  const igt = body.input('ig_t', 'float32', [H, null], true);
   const c = b.add(b.mul(ft, cPrev), igt);
   body.output(c);
   body.output(c);
@@ -65,17 +63,18 @@ function cellStates(o: Ops, f: Value, ig: Value, T: number | null): Value {
   return C!;
 }
 
-/** Steps 1-2 for the LSTM op: gates from one product with [W R]ᵀ over [x_t, h_{t-1}] for all steps, cells by
- *  their linear recurrence. */
-function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y: Value, H: number, T: number | null): Residuals {
+/** Steps 1-2 for the LSTM op: gates from one product of [W R] with [x_t, h_{t-1}] for all steps (columns, see
+ *  LstmResiduals), cells by their linear recurrence. */
+function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y: Value, H: number, F: number, T: number | null): LstmResiduals {
   const Hprev = shiftDown(o, o.squeeze(Y, [1])); // [T, B, H]: h_{t-1}, zero at t = 0
-  let pre = o.matmul(o.concat([X, Hprev], 2), o.transpose(o.concat([Wm, Rm], 1), [1, 0])); // [T, B, 4H]
-  if (Bias) pre = o.add(pre, o.reduceSum(o.reshape(Bias, [2, 4 * H]), [0], false));
+  const inputs = o.concat([o.transpose(X, [0, 2, 1]), o.transpose(Hprev, [0, 2, 1])], 1); // [T, F+H, B]
+  let pre = o.matmul(o.concat([Wm, Rm], 1), inputs); // [T, 4H, B]
+  if (Bias) pre = o.add(pre, o.reshape(o.reduceSum(o.reshape(Bias, [2, 4 * H]), [0], false), [4 * H, 1]));
   const S = o.sigmoid(o.mul(pre, cellGateScale(o, H)));
-  const [i, , f, sg] = o.split(S, 2, [H, H, H, H]);
+  const [i, , f, sg] = o.split(S, 1, [H, H, H, H]);
   const G = o.sub(o.mul(sg!, o.scalar(2)), o.scalar(1));
   const C = cellStates(o, f!, o.mul(i!, G), T);
-  return { S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), Hprev, X, fs: f! };
+  return { S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), Hprev: o.reshape(Hprev, [-1, H]), hprevColumns: false, X: o.reshape(X, [-1, F]), fs: f! };
 }
 
 function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 | 1): Value[] {
@@ -89,64 +88,58 @@ function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 
   }, { types });
 }
 
+/** The backward recurrence's inputs, columns: per-step [·, B], all steps [T, ·, B]. */
 interface Reverse {
-  A: Value; // dh -> dc factor: o·(1 - tanh(c)²)
-  Bcat: Value; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients
-  f: Value | Value[]; // forget gates for all steps, or per step: dc_{t-1} gets dc_t·f_t
-  dY: Value | null; // gradient from Y at every step, laid out as A
-  dYh: Value | null; // gradient from Y_h (last step) [1,B,H]
-  dYc: Value | null; // gradient from Y_c (last cell state) [1,B,H]
+  A: Value; // dh -> dc factor o·(1 - tanh(c)²) [T, H, B]
+  Bcat: Value; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients [T, 4H, B]
+  f: Value | Value[]; // forget gates: dc_{t-1} gets dc_t·f_t
+  dY: Value | null; // gradient from Y at every step [T, H, B]
+  dYh: Value | null; // gradient from Y_h (last step) [H, B]
+  dYc: Value | null; // gradient from Y_c (last cell state) [H, B]
 }
 
-/** The sequential core, t = T-1 .. 0: dh = dY_t + dG_{t+1}·R, dc = dh·A_t + dc_{t+1}·f_{t+1},
- *  dG_t = (dc,dh,dc,dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t on rows), two Mul and
- *  an Add for dc, a Concat and a Mul for dG. Returns dG laid out as Bcat ([T·B, 4H] rows or [T, B, 4H]). */
+/** The sequential core, t = T-1 .. 0: dh = dY_t + Rᵀ·dG_{t+1}, dc = dh·A_t + dc_{t+1}·f_{t+1},
+ *  dG_t = (dc; dh; dc; dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t), two Mul and an Add
+ *  for dc, a Concat (of whole blocks, down the gate axis) and a Mul for dG. Returns dG as columns [4H, T·B],
+ *  step-major, ready for the parameter products. */
 function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): Value {
   if (unrolled && T !== null) {
-    const As = stepRows(o, r.A, T), Bs = stepRows(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : stepRows(o, r.f, T);
-    const dYs = r.dY ? stepRows(o, r.dY, T) : null;
-    const flat = As[0]!.shape!.length === 2; // steps [B, ·] (rows) or [1, B, ·]
-    const last = (v: Value | null) => (v && flat ? o.squeeze(v, [0]) : v);
+    const As = stepsOf(o, r.A, T), Bs = stepsOf(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : stepsOf(o, r.f, T);
+    const dYs = r.dY ? stepsOf(o, r.dY, T) : null;
     const dG: Value[] = new Array(T);
-    let dcCarry: Value | null = last(r.dYc);
+    let dcCarry: Value | null = r.dYc;
     for (let t = T - 1; t >= 0; t--) {
       let dh: Value;
       if (t === T - 1) {
-        const parts = [dYs?.[t], last(r.dYh)].filter((v): v is Value => !!v);
+        const parts = [dYs?.[t], r.dYh].filter((v): v is Value => !!v);
         // No dh at the last step when only Y_c is used.
         dh = parts.length === 2 ? o.add(parts[0]!, parts[1]!) : parts[0] ?? o.zerosLike(As[t]!);
-      } else if (!dYs) dh = o.matmul(dG[t + 1]!, Rm);
-      else dh = flat ? o.gemm(dG[t + 1]!, Rm, dYs[t]!) : o.add(o.matmul(dG[t + 1]!, Rm), dYs[t]!);
+      } else dh = o.gemm(Rm, dG[t + 1]!, dYs?.[t] ?? null, { transA: true });
       const dhA = o.mul(dh, As[t]!);
       const dc = dcCarry ? o.add(dhA, dcCarry) : dhA;
-      dG[t] = o.mul(o.concat([dc, dh, dc, dc], -1), Bs[t]!);
+      dG[t] = o.mul(o.concat([dc, dh, dc, dc], 0), Bs[t]!);
       if (t > 0) dcCarry = o.mul(dc, fs[t]!);
     }
-    return T === 1 ? dG[0]! : o.concat(dG, 0);
+    return T === 1 ? dG[0]! : o.concat(dG, 1);
   }
-  // A Scan over time needs [T, B, ·]: rows are reshaped back.
-  const timeMajor = (v: Value) => (v.shape!.length === 3 ? v : o.reshape(v, [T!, -1, v.shape![1] as number]));
-  const A = timeMajor(r.A);
-  const zeros = () => o.g.add('ConstantOfShape', [o.shape(A, 1)], {})[0]!; // [B, H]
+  const zeros = () => o.g.add('ConstantOfShape', [o.shape(r.A, 1)], {})[0]!; // [H, B]
   const body = o.g.subgraph('lstm_bptt');
   const b = new Ops(body);
-  const dhC = body.input('dh_carry', 'float32', [null, H], true);
-  const dcC = body.input('dc_carry', 'float32', [null, H], true);
-  const At = body.input('A_t', 'float32', [null, H], true);
-  const Bt = body.input('B_t', 'float32', [null, 4 * H], true);
-  const ft = body.input('f_t', 'float32', [null, H], true);
-  const dYt = r.dY ? body.input('dY_t', 'float32', [null, H], true) : null;
+  const dhC = body.input('dh_carry', 'float32', [H, null], true);
+  const dcC = body.input('dc_carry', 'float32', [H, null], true);
+  const At = body.input('A_t', 'float32', [H, null], true);
+  const Bt = body.input('B_t', 'float32', [4 * H, null], true);
+  const ft = body.input('f_t', 'float32', [H, null], true);
+  const dYt = r.dY ? body.input('dY_t', 'float32', [H, null], true) : null;
   const dh = dYt ? b.add(dYt, dhC) : dhC;
   const dc = b.add(b.mul(dh, At), dcC);
-  const dGt = b.mul(b.concat([dc, dh, dc, dc], 1), Bt);
-  body.output(b.matmul(dGt, Rm));
+  const dGt = b.mul(b.concat([dc, dh, dc, dc], 0), Bt);
+  body.output(b.gemm(Rm, dGt, null, { transA: true }));
   body.output(b.mul(dc, ft));
   body.output(dGt);
-  const dh0 = r.dYh ? o.squeeze(r.dYh, [0]) : zeros();
-  const dc0 = r.dYc ? o.squeeze(r.dYc, [0]) : zeros();
-  const f = timeMajor(Array.isArray(r.f) ? o.concat(r.f, 0) : r.f);
-  const outs = scan(o.g, body, [dh0, dc0], [A, timeMajor(r.Bcat), f, ...(r.dY ? [timeMajor(r.dY)] : [])], 1);
-  return outs[2]!;
+  const f = Array.isArray(r.f) ? stacked(o, r.f) : r.f;
+  const outs = scan(o.g, body, [r.dYh ?? zeros(), r.dYc ?? zeros()], [r.A, r.Bcat, f, ...(r.dY ? [r.dY] : [])], 1);
+  return o.reshape(o.transpose(outs[2]!, [1, 0, 2]), [4 * H, -1]); // [T, 4H, B] -> [4H, T·B]
 }
 
 defineGrad('LSTM', (c) => {
@@ -164,35 +157,31 @@ defineGrad('LSTM', (c) => {
   const Wm = o.squeeze(W, [0]); // [4H, F]
   const Rm = o.squeeze(R, [0]); // [4H, H]
   // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed.
-  const r: Residuals = c.saved ? lstmResiduals(c.saved) : recompute(o, X, Wm, Rm, Bias, c.O(0), H, unrolled ? T : null);
-  const flat = r.S.shape!.length === 2; // the composite's rows [T·B, ·]
+  const r = c.saved ? lstmResiduals(c.saved) : recompute(o, X, Wm, Rm, Bias, c.O(0), H, F, unrolled ? T : null);
 
-  // 3. Per-step factors, for all steps at once.
-  const [i, og] = o.split(r.S, -1, [H, H, 2 * H]);
+  // 3. Per-step factors, for all steps at once ([T, ·, B]).
+  const [i, og] = o.split(r.S, 1, [H, H, 2 * H]);
   const A = o.mul(og!, o.sub(o.scalar(1), o.mul(r.TC, r.TC)));
   // σ' of each gate; the cell gate's is dg/dx = 4σ'(2x), as its pre-activation was doubled.
   const k = cellGateScale(o, H, 4);
   const dS = o.mul(r.S, o.sub(k, o.mul(k, r.S)));
-  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, i!], -1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
+  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, i!], 1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
 
-  // 4. The recurrence.
+  // 4. The recurrence. The output gradients arrive as the LSTM op lays them out ([T, 1, B, H], [1, B, H]).
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
-  const dY = GY ? (flat ? o.reshape(GY, [-1, H]) : o.squeeze(GY, [1])) : null;
-  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: GYh, dYc: GYc }, Rm, T, unrolled, H);
+  const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
+  const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
+  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: columns(GYh), dYc: columns(GYc) }, Rm, T, unrolled, H);
 
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
-  // Σ_t dG_tᵀ·x_t and Σ_t dG_tᵀ·h_{t-1}.
+  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}.
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  const dG2 = c.needs(1) || c.needs(2) || (Bias && c.needs(3)) ? rows(o, dG) : dG;
-  if (c.needs(1)) dW = o.reshape(o.gemm(dG2, rows(o, r.X), null, { transA: true }), [1, 4 * H, F]);
-  if (c.needs(2)) dR = o.reshape(o.gemm(dG2, rows(o, r.Hprev), null, { transA: true }), [1, 4 * H, H]);
+  if (c.needs(1)) dW = o.reshape(o.gemm(dG, r.X, null), [1, 4 * H, F]);
+  if (c.needs(2)) dR = o.reshape(o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), [1, 4 * H, H]);
   if (Bias && c.needs(3)) {
-    const dBs = o.reduceSum(dG2, [0], true); // [1, 4H]: both bias halves get the same gradient
+    const dBs = o.reshape(o.reduceSum(dG, [1], false), [1, 4 * H]); // both bias halves get the same gradient
     dB = o.concat([dBs, dBs], 1);
   }
-  if (c.needs(0)) {
-    dX = o.matmul(dG, Wm);
-    if (dX.shape!.length === 2) dX = o.reshape(dX, [T!, -1, F]);
-  }
+  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG, Wm, null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
   return c.node.inputs.map((_, n) => [dX, dW, dR, dB][n] ?? null);
 });

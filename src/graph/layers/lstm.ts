@@ -18,67 +18,78 @@ export function lstmParamShapes(features: number, hidden: number): Record<keyof 
   return { W: [1, 4 * hidden, features], R: [1, 4 * hidden, hidden], B: [1, 8 * hidden] };
 }
 
-/** What the unrolled forward keeps for the LSTM rule. Every tensor holds all steps as rows, step-major:
- *  [T·B, ·], rows t·B .. (t+1)·B are step t. */
+/** What the LSTM rule needs of the forward pass, in the "columns" layout: every per-step tensor is [·, B] (features
+ *  or gates down, the batch across), every all-steps tensor [T, ·, B]. Splitting the gates of a step, or the steps of
+ *  a tensor, is then a split along a leading axis: whole contiguous blocks. In the [B, 4H] layout each such split or
+ *  concat copied one run of H floats per row, and at the tutorial size those copies were a third of a training step
+ *  (docs/perf.md). */
 export interface LstmResiduals {
-  /** σ of every gate's pre-activation, the cell gate's doubled: i, o, f, (g+1)/2 [T·B, 4H] (tanh x = 2σ(2x) − 1). */
+  /** σ of every gate's pre-activation, the cell gate's doubled: i, o, f, (g+1)/2 [T, 4H, B] (tanh x = 2σ(2x) − 1). */
   S: Value;
-  /** The cell gate g [T·B, H]. */
+  /** The cell gate g [T, H, B]. */
   G: Value;
-  /** tanh of the cell state [T·B, H]. */
+  /** tanh of the cell state [T, H, B]. */
   TC: Value;
-  /** The previous step's cell state, zero at t = 0 [T·B, H]. */
+  /** The previous step's cell state, zero at t = 0 [T, H, B]. */
   Cprev: Value;
-  /** The previous step's hidden state, zero at t = 0 [T·B, H]. */
+  /** The previous step's hidden state, zero at t = 0: [H, T·B] (columns, step-major) or [T·B, H] (rows). */
   Hprev: Value;
+  hprevColumns: boolean;
   /** The input as rows [T·B, F]. */
   X: Value;
-  /** The forget gate of each step [B, H]: the backward recurrence carries dc through them one step at a time. */
-  fs: Value[];
+  /** The forget gates: one [H, B] per step, or all steps [T, H, B]. dc reaches the previous step through them. */
+  fs: Value[] | Value;
 }
 
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function lstmResiduals(saved: Record<string, Value | Value[]>): LstmResiduals {
   const { S, G, TC, Cprev, Hprev, X, fs } = saved;
-  if (!S || !G || !TC || !Cprev || !Hprev || !X || !Array.isArray(fs)) throw new Error('LSTM composite: residuals missing');
-  return { S, G, TC, Cprev, Hprev, X, fs } as LstmResiduals;
+  if (!S || !G || !TC || !Cprev || !Hprev || !X || !fs || Array.isArray(S)) throw new Error('LSTM composite: residuals missing');
+  return { S, G, TC, Cprev, Hprev, X, fs, hprevColumns: true } as LstmResiduals;
 }
 
-/** [1, 1, 1, 2] per gate block of 4H (ONNX order i, o, f, c): the cell gate's pre-activations are doubled so that
- *  one Sigmoid serves all four gates (tanh x = 2σ(2x) − 1). */
+/** [4H, 1] per gate block (ONNX order i, o, f, c), down the gate axis of the columns layout: the cell gate's
+ *  pre-activations are doubled so that one Sigmoid serves all four gates (tanh x = 2σ(2x) − 1). */
 export function cellGateScale(o: Ops, hidden: number, scale = 2): Value {
-  return o.floats([4 * hidden], Array.from({ length: 4 * hidden }, (_, k) => (k >= 3 * hidden ? scale : 1)));
+  return o.floats([4 * hidden, 1], Array.from({ length: 4 * hidden }, (_, k) => (k >= 3 * hidden ? scale : 1)));
 }
 
-/** Splits rows [T·B, ·] (or [T, B, ·]) into T equal steps along axis 0. */
-export function stepRows(o: Ops, v: Value, T: number): Value[] {
-  return T === 1 ? [v] : o.g.add('Split', [v], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
+/** The T steps of v, one [·, B] tensor each: v is [T·n, B] or [T, n, B]. */
+export function stepsOf(o: Ops, v: Value, T: number): Value[] {
+  const s = v.shape!;
+  const flat = s.length === 3 ? o.reshape(v, [T * (s[1] as number), -1]) : v;
+  return T === 1 ? [flat] : o.g.add('Split', [flat], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
+}
+
+/** Per-step [n, B] tensors stacked as [T, n, B]. */
+export function stacked(o: Ops, vs: Value[]): Value {
+  const n = vs[0]!.shape![0] as number;
+  return o.reshape(vs.length === 1 ? vs[0]! : o.concat(vs, 0), [vs.length, n, -1]);
 }
 
 /** The same layer unrolled into standard ops (fixed window): ONNX Runtime's CPU LSTM kernel costs more than the
  *  ten small nodes a step this takes (docs/perf.md), and the steps' gates and cell states are kept for the
  *  backward pass, which then has nothing to recompute. Declared as a composite, so autodiff uses the LSTM rule.
- *  A step is one Gemm (h·Rᵀ plus the precomputed input part), one Sigmoid over all four gates, one Split. */
+ *  A step is one Gemm (R·h plus the precomputed input part), one Sigmoid over all four gates, one Split; every
+ *  step works on columns [·, B] (see LstmResiduals). */
 export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number): { Y: Value; Yh: Value } {
   const T = xTime.shape?.[0];
   const F = xTime.shape?.[2];
   if (typeof T !== 'number' || typeof F !== 'number') throw new Error('an unrolled LSTM needs a fixed window and feature count');
   const H = hidden;
   const from = o.g.nodes.length;
-  const scale = cellGateScale(o, H);
-  const scaleRows = o.unsqueeze(scale, [1]); // [4H, 1]
-  const W2 = o.mul(o.squeeze(p.W, [0]), scaleRows); // [4H, F]
-  const R2 = o.mul(o.squeeze(p.R, [0]), scaleRows); // [4H, H]
-  const b2 = o.mul(o.reduceSum(o.reshape(p.B, [2, 4 * H]), [0], false), scale); // [4H]: input + recurrent bias
-  // Input contributions of all steps in one product; only h·Rᵀ is left inside the recurrence.
-  const X = o.reshape(xTime, [-1, F]); // [T·B, F]
-  const pres = stepRows(o, o.gemm(X, W2, b2, { transB: true }), T); // T × [B, 4H]
+  const scale = cellGateScale(o, H); // [4H, 1]
+  const W2 = o.mul(o.squeeze(p.W, [0]), scale); // [4H, F]
+  const R2 = o.mul(o.squeeze(p.R, [0]), scale); // [4H, H]
+  const b2 = o.mul(o.reshape(o.reduceSum(o.reshape(p.B, [2, 4 * H]), [0], false), [4 * H, 1]), scale); // input + recurrent bias
+  // Input contributions of all steps in one product, [T, 4H, B]; only R·h is left inside the recurrence.
+  const pres = stepsOf(o, o.add(o.matmul(W2, o.transpose(xTime, [0, 2, 1])), b2), T); // T × [4H, B]
   const one = o.scalar(1), two = o.scalar(2);
   const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [];
   for (let t = 0; t < T; t++) {
-    const z = t === 0 ? pres[0]! : o.gemm(hs[t - 1]!, R2, pres[t]!, { transB: true });
+    const z = t === 0 ? pres[0]! : o.gemm(R2, hs[t - 1]!, pres[t]!);
     const s = o.sigmoid(z);
-    const [i, og, f, sg] = o.split(s, 1, [H, H, H, H]);
+    const [i, og, f, sg] = o.split(s, 0, [H, H, H, H]);
     const g = o.sub(o.mul(sg!, two), one);
     const ig = o.mul(i!, g);
     const c = t === 0 ? ig : o.add(o.mul(f!, cs[t - 1]!), ig);
@@ -86,14 +97,17 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
     hs.push(o.mul(og!, tc));
     cs.push(c), ss.push(s), gs.push(g), tcs.push(tc), fs.push(f!);
   }
-  const rows = (vs: Value[]) => (vs.length === 1 ? vs[0]! : o.concat(vs, 0));
-  const zeros = o.g.add('ConstantOfShape', [o.shape(hs[0]!)], {})[0]!; // [B, H]
-  const Y = o.reshape(rows(hs), [T, 1, -1, H]);
-  const Yh = o.unsqueeze(hs[T - 1]!, [0]);
+  const zeros = o.g.add('ConstantOfShape', [o.shape(hs[0]!)], {})[0]!; // [H, B]
+  // Outputs as the LSTM op gives them: Y [T, 1, B, H], Y_h [1, B, H].
+  const Y = o.reshape(o.transpose(stacked(o, hs), [0, 2, 1]), [T, 1, -1, H]);
+  const Yh = o.unsqueeze(o.transpose(hs[T - 1]!, [1, 0]), [0]);
+  const prev = (vs: Value[]) => [zeros, ...vs.slice(0, -1)];
   const saved: LstmResiduals = {
-    S: rows(ss), G: rows(gs), TC: rows(tcs), Cprev: rows([zeros, ...cs.slice(0, -1)]), Hprev: rows([zeros, ...hs.slice(0, -1)]), X, fs,
+    S: stacked(o, ss), G: stacked(o, gs), TC: stacked(o, tcs), Cprev: stacked(o, prev(cs)),
+    Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), hprevColumns: true, X: o.reshape(xTime, [-1, F]), fs,
   };
-  o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, { ...saved });
+  const { hprevColumns: _, ...record } = saved;
+  o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, record);
   return { Y, Yh };
 }
 
