@@ -68,6 +68,9 @@ export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: Graph
   const t = o.cast(o.add(step, stepsOfRun), 'float32');
   const kAll = Object.fromEntries(Object.entries(opt.scalars(o, { lr, step: t })).map(([name, v]) => [name, o.expand(v, o.shape(t))]));
 
+  const starts = o.unsqueeze(o.slice(offsets, [0], [-1], [0]), [1]);
+  const ends = o.unsqueeze(o.slice(offsets, [1], [Number.MAX_SAFE_INTEGER], [0]), [1]);
+
   const body = g.subgraph('train_step_body');
   const b = new Ops(body);
   const iter = body.input('iter', 'int64', [], true);
@@ -75,11 +78,9 @@ export function trainStepGraph(m: TrainableModel, opt: Optimizer, choices: Graph
   const pIn = body.input('params_in', 'float32', [P], true);
   const sIn = opt.stateNames.map((n) => body.input(`${n}_in`, 'float32', [P], true));
 
-  // This iteration's batch: rows offsets[iter] .. offsets[iter+1].
-  const i0 = b.unsqueeze(iter, [0]);
-  const i1 = b.add(i0, b.ints([1]));
-  const start = b.sliceDynamic(offsets, i0, i1, [0]);
-  const end = b.sliceDynamic(offsets, i1, b.add(i1, b.ints([1])), [0]);
+  // This iteration's batch: rows offsets[iter] .. offsets[iter+1], gathered from [K, 1] bounds made outside the Loop.
+  const start = b.gather(starts, iter);
+  const end = b.gather(ends, iter);
   const xb = b.sliceDynamic(x, start, end, [0]);
   const tb = b.sliceDynamic(target, start, end, [0]);
 

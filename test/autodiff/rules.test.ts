@@ -9,6 +9,7 @@ import type { RecurrenceMode } from '../../src/autodiff/registry.ts';
 import { Rng } from '../../src/data/rng.ts';
 import { gruUnrolled } from '../../src/graph/layers/gru.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
+import { loss } from '../../src/graph/losses.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { attr, type Attr } from '../../src/graph/node.ts';
 import { Ops } from '../../src/graph/ops.ts';
@@ -459,7 +460,7 @@ for (const T of [1, 3, 12]) {
   }
 }
 define('LSTM', 'stacked composite LSTM, 2 layers, last step of the top layer', stackedCase(lstmUnrolled, 5, 31), { lacks: ['LSTM'] });
-// The composite's residuals are rows [T·B, ·]; a Scan backward takes them back to [T, B, ·].
+// The composite keeps per-step forget gates and stacked residuals; a Scan backward takes them as [T, ·, B] sequences.
 define('LSTM', 'composite LSTM (unrolled forward) with a Scan backward, window 4, using Y and Y_h', {
   ...lstmCase(4, 'both', true, 'scan', 340),
   build: (o, [X, W, R, Bv]) => {
@@ -467,6 +468,16 @@ define('LSTM', 'composite LSTM (unrolled forward) with a Scan backward, window 4
     return [Y, Yh];
   },
 }, { has: ['Scan'], lacks: ['LSTM'] });
+
+// --- losses built as composites -----------------------------------------------------------------------------------
+define('MeanSquaredError', 'MSE composite: prediction [4,2] against target [4,2], both differentiated', {
+  inputs: [input('y', [4, 2]), input('t', [4, 2])],
+  build: (o, [y, t]) => loss(o, 'mse', y!, t!),
+});
+define('MeanSquaredError', 'MSE composite, symbolic batch, target not differentiated, scaled downstream', {
+  inputs: [input('y', [3, 1], { shape: ['batch', 1] }), input('t', [3, 1], { shape: ['batch', 1], wrt: false })],
+  build: (o, [y, t]) => o.mul(loss(o, 'mse', y!, t!), o.scalar(3)),
+});
 
 // --- GRU and RNN ---------------------------------------------------------------------------------------------------
 /** ONNX's GRU (3 gates) or RNN (1): X [T,B,F], W, R, optionally B and initial_h, in PyTorch-like ranges. */

@@ -9,3 +9,4 @@ import './conv.ts';
 import './gru.ts';
 import './rnn.ts';
 import './lstm.ts';
+import './losses.ts';
