@@ -98,7 +98,7 @@ interface Reverse {
   dYc: Value | null; // gradient from Y_c (last cell state) [H, B]
 }
 
-/** The sequential core, t = T-1 .. 0: dh = dY_t + Rᵀ·dG_{t+1}, dc = dh·A_t + dc_{t+1}·f_{t+1},
+/** The sequential core, t = T-1 .. 0 (R is R2, see step 3 of the rule): dh = dY_t + Rᵀ·dG_{t+1}, dc = dh·A_t + dc_{t+1}·f_{t+1},
  *  dG_t = (dc; dh; dc; dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t), two Mul and an Add
  *  for dc, a Concat (of whole blocks, down the gate axis) and a Mul for dG. Returns dG as columns [4H, T·B],
  *  step-major, ready for the parameter products. */
@@ -159,29 +159,33 @@ defineGrad('LSTM', (c) => {
   // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed.
   const r = c.saved ? lstmResiduals(c.saved) : recompute(o, X, Wm, Rm, Bias, c.O(0), H, F, unrolled ? T : null);
 
-  // 3. Per-step factors, for all steps at once ([T, ·, B]).
+  // 3. Per-step factors, for all steps at once ([T, ·, B]). The recurrence runs on gradients with respect to the
+  // pre-activations as the Sigmoid saw them (the cell gate's doubled): σ' is then S(1 − S) for all four blocks, and
+  // the doubling moves onto the small tensors it multiplies: R (the recurrence uses R2 = R·scale), the parameter
+  // gradients (scaled once at the end), and the cell gate's own factor 2i (g = 2σ − 1).
   const [i, og] = o.split(r.S, 1, [H, H, 2 * H]);
-  const A = o.mul(og!, o.sub(o.scalar(1), o.mul(r.TC, r.TC)));
-  // σ' of each gate; the cell gate's is dg/dx = 4σ'(2x), as its pre-activation was doubled.
-  const k = cellGateScale(o, H, 4);
-  const dS = o.mul(r.S, o.sub(k, o.mul(k, r.S)));
-  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, i!], 1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
+  const one = o.scalar(1);
+  const A = o.mul(og!, o.sub(one, o.mul(r.TC, r.TC)));
+  const dS = o.mul(r.S, o.sub(one, r.S));
+  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, o.mul(i!, o.scalar(2))], 1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
+  const scale = cellGateScale(o, H); // [4H, 1]
+  const R2 = o.mul(Rm, scale);
 
   // 4. The recurrence. The output gradients arrive as the LSTM op lays them out ([T, 1, B, H], [1, B, H]).
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
   const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
   const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
-  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: columns(GYh), dYc: columns(GYc) }, Rm, T, unrolled, H);
+  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: columns(GYh), dYc: columns(GYc) }, R2, T, unrolled, H);
 
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
-  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}.
+  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}, each then scaled by the cell gate's doubling (see 3).
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  if (c.needs(1)) dW = o.reshape(o.gemm(dG, r.X, null), [1, 4 * H, F]);
-  if (c.needs(2)) dR = o.reshape(o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), [1, 4 * H, H]);
+  if (c.needs(1)) dW = o.reshape(o.mul(o.gemm(dG, r.X, null), scale), [1, 4 * H, F]);
+  if (c.needs(2)) dR = o.reshape(o.mul(o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
   if (Bias && c.needs(3)) {
-    const dBs = o.reshape(o.reduceSum(dG, [1], false), [1, 4 * H]); // both bias halves get the same gradient
+    const dBs = o.reshape(o.mul(o.reduceSum(dG, [1], true), scale), [1, 4 * H]); // both bias halves get the same gradient
     dB = o.concat([dBs, dBs], 1);
   }
-  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG, Wm, null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
+  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG, o.mul(Wm, scale), null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
   return c.node.inputs.map((_, n) => [dX, dW, dR, dB][n] ?? null);
 });
