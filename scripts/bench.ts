@@ -9,7 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { parseBenchArgs, type BenchOptions } from './bench/args.ts';
 import { scalingChart } from './bench/chart.ts';
 import { gridPoints, runGrid, type GridRow } from './bench/grid.ts';
-import { nodeChild, runChild, type RunResult } from './bench/child.ts';
+import { builtChild, runChild, type RunResult } from './bench/child.ts';
 import { describeMachine, machine, type Machine } from './bench/machine.ts';
 import {
   contender, floors, floorTable, gridBehind, gridSeries, gridTable, kTable, leverTable, ratios, tutorialNotes, tutorialTable,
@@ -54,16 +54,16 @@ async function tutorial(o: BenchOptions, work: Workload, torch: string | null, s
   const warmupEpochs = Math.min(20, work.epochs);
   const entries: Entry[] = o.ks.map((k) => ({
     id: `ingraph-k${k}`, label: `ingraph CPU, K=${k}`, k,
-    run: () => nodeChild(INGRAPH_CHILD, { out: join(scratch, `ingraph-k${k}`), epochs: work.epochs, stepsPerRun: k, evalEvery: work.epochs, threads: 1, warmupEpochs }, 5 * MINUTE),
+    run: () => builtChild(INGRAPH_CHILD, { out: join(scratch, `ingraph-k${k}`), epochs: work.epochs, stepsPerRun: k, evalEvery: work.epochs, threads: 1, warmupEpochs }, 5 * MINUTE),
   }));
   const tfjsSteps = Math.min(o.tfjsSteps, work.epochs * stepsPerEpoch);
-  entries.push({ id: 'tfjs', label: 'TensorFlow.js CPU (pure JS)', run: () => nodeChild(TFJS_CHILD, { workload: work, steps: tfjsSteps, warmupSteps: 10 }, 10 * MINUTE) });
+  entries.push({ id: 'tfjs', label: 'TensorFlow.js CPU (pure JS)', run: () => builtChild(TFJS_CHILD, { workload: work, steps: tfjsSteps, warmupSteps: 10 }, 10 * MINUTE) });
   const cores = availableParallelism();
   const topK = Math.max(...o.ks);
   if (cores > 1) {
     entries.push({
       id: 'ingraph-all', label: `ingraph CPU, K=${topK}, ${cores} threads`,
-      run: () => nodeChild(INGRAPH_CHILD, { out: join(scratch, 'ingraph-all'), epochs: work.epochs, stepsPerRun: topK, evalEvery: work.epochs, threads: cores, warmupEpochs }, 5 * MINUTE),
+      run: () => builtChild(INGRAPH_CHILD, { out: join(scratch, 'ingraph-all'), epochs: work.epochs, stepsPerRun: topK, evalEvery: work.epochs, threads: cores, warmupEpochs }, 5 * MINUTE),
     });
   }
   if (torch) {
@@ -79,7 +79,7 @@ async function tutorial(o: BenchOptions, work: Workload, torch: string | null, s
   let tfjsFull: RunResult | null = null;
   if (o.tfjsFull) {
     log('  TensorFlow.js through every epoch (--tfjs-full), once: minutes');
-    tfjsFull = await nodeChild(TFJS_CHILD, { workload: work, steps: null, warmupSteps: 10 }, 30 * MINUTE);
+    tfjsFull = await builtChild(TFJS_CHILD, { workload: work, steps: null, warmupSteps: 10 }, 30 * MINUTE);
     log(`  TensorFlow.js full run: ${tfjsFull.train_seconds.toFixed(1)} s, test MSE ${tfjsFull.test_mse.toFixed(5)}`);
   }
   const result = (id: string): ContenderResult | null => {

@@ -1,6 +1,7 @@
 // Each contender trains in its own child process, so that its peak resident memory is its own and one framework's
 // warm caches never help another. A child prints its result as one line `BENCH_RESULT {json}` on stdout.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join, relative } from 'node:path';
 
 const MARK = 'BENCH_RESULT ';
 
@@ -69,4 +70,26 @@ export function runChild(cmd: string, args: readonly string[], timeoutMs: number
 /** A TypeScript child run under the same Node with tsx's loader. */
 export function nodeChild(script: string, job: unknown, timeoutMs: number): Promise<RunResult> {
   return runChild(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], timeoutMs);
+}
+
+const REPO = join(import.meta.dirname, '..', '..');
+const BUILD = join(REPO, 'bench-results', '.build');
+
+/** The Node contenders' children compiled to JavaScript (tsconfig.bench.json), as `npm install ingraph` ships
+ *  the library: run under tsx's loader instead, every Node child's resident memory grows by ~40 MB of the loader's
+ *  own (measured: the tutorial's peak 151 MB under tsx, 110 MB built), which is not the library's. Compiled once per
+ *  bench run; returns the path of `script`'s JavaScript. */
+export function compiledChild(script: string): string {
+  if (!compiled) {
+    const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.bench.json')], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`compiling the benchmark's children (tsconfig.bench.json) failed:\n${r.stdout}${r.stderr}`);
+    compiled = true;
+  }
+  return join(BUILD, relative(REPO, script).replace(/\.ts$/, '.js'));
+}
+let compiled = false;
+
+/** A compiled child (compiledChild) run with plain Node. */
+export function builtChild(script: string, job: unknown, timeoutMs: number): Promise<RunResult> {
+  return runChild(process.execPath, [compiledChild(script), JSON.stringify(job)], timeoutMs);
 }

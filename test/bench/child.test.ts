@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseReport } from '../../scripts/bench/child.ts';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtChild, compiledChild, parseReport } from '../../scripts/bench/child.ts';
 
 test('parseReport: the last result line wins; null comes back as NaN; no line gives null', () => {
   const out = [
@@ -14,4 +17,19 @@ test('parseReport: the last result line wins; null comes back as NaN; no line gi
   assert.ok(Number.isNaN(r.test_mse));
   assert.equal(r.extrapolated, false);
   assert.equal(parseReport('nothing here\n'), null);
+});
+
+test('the Node contenders run compiled (tsconfig.bench.json), with plain node and no tsx loader', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ingraph-bench-child-'));
+  try {
+    const script = join(import.meta.dirname, '..', '..', 'scripts', 'bench', 'ingraph-run.ts');
+    const js = compiledChild(script);
+    assert.ok(js.endsWith('.js') && existsSync(js), js);
+    assert.ok(!readFileSync(js, 'utf8').includes("from '../../src/train/trainer.ts'"), 'imports rewritten to the compiled .js files');
+    const r = await builtChild(script, { out: join(dir, 'run'), epochs: 3, stepsPerRun: 2, evalEvery: 3, threads: 1, warmupEpochs: 1 }, 120_000);
+    assert.equal(r.steps, 6);
+    assert.ok(Number.isFinite(r.test_mse) && r.ms_per_step > 0 && r.peak_rss_mb > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
