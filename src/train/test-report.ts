@@ -7,14 +7,22 @@ import { forecastSvg } from '../plot/forecast-svg.ts';
 import type { Dataset } from './dataset.ts';
 
 /** What the verdict suggests when the model loses. */
-const ADVICE = 'try --local last with --normalize, a longer --window, a smaller --lr or more --epochs';
+/** What to try when the model loses to a baseline: the preprocessing it trained without first, then the sizes. */
+export function adviceFor(s: { local: string; normalize: boolean }): string {
+  const steps = [
+    ...(s.local === 'none' ? ['--local last'] : []),
+    ...(s.normalize ? [] : ['--normalize']),
+    'a longer --window', 'a larger --hidden', 'a smaller --lr or more --epochs',
+  ];
+  return `try ${steps.slice(0, -1).join(', ')} or ${steps.at(-1)}`;
+}
 
 /** Test points shown before the picture's first test point, as a share of them. */
 const CONTEXT = 0.5;
 
 /** `forecast` ([rows, horizon], the model's outputs for the test rows) scored and drawn; `season` falls back to 1
  *  when the series has too few values before the first test point for the seasonal-naive forecast. */
-export function testReport(d: Dataset, forecast: Float32Array, season: number): { evaluation: Evaluation; svg: string } {
+export function testReport(d: Dataset, forecast: Float32Array, season: number, advice: string): { evaluation: Evaluation; svg: string } {
   const rows = d.split.test;
   const series = d.data.target;
   const origins = windowOrigins(rows, d.window);
@@ -22,7 +30,7 @@ export function testReport(d: Dataset, forecast: Float32Array, season: number): 
   const m = first + 1 >= season ? season : 1;
   let evaluation: Evaluation;
   try {
-    evaluation = evaluateForecast({ series, origins, horizon: d.horizon, forecast, season: m, trainEnd: first + 1, advice: ADVICE });
+    evaluation = evaluateForecast({ series, origins, horizon: d.horizon, forecast, season: m, trainEnd: first + 1, advice });
   } catch (e) {
     if (e instanceof RangeError) throw new DataError(`cannot score the test rows: ${e.message}`);
     throw e;

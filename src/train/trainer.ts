@@ -34,7 +34,7 @@ import { buildModel, checkBuiltFeatures, fitPreprocess, modelConfig, resolveSett
 import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
-import { testReport } from './test-report.ts';
+import { adviceFor, testReport } from './test-report.ts';
 import { appendLog, truncateLog } from './train-log.ts';
 
 export interface TrainOptions extends Partial<TrainSettings> {
@@ -327,7 +327,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
     if (testRows > 0) {
       const forecast = await engine.predict(evalSession, data, data.split.test, kept);
       metrics.test_mse = mse(forecast, data, data.split.test);
-      const report = testReport(data, forecast, opts.season ?? guessSeason(series.frequency));
+      const report = testReport(data, forecast, opts.season ?? guessSeason(series.frequency), adviceFor(settings));
       metrics.test = report.evaluation;
       writeFileAtomic(join(opts.out, FILES.forecastSvg), report.svg);
     }
