@@ -17,7 +17,7 @@ import {
 } from './bench/report.ts';
 import { summarize } from './bench/stats.ts';
 import { DEFAULT_CHOICE, tutorialLoop, type SessionChoice } from './bench/step-loop.ts';
-import { TorchGrid } from './bench/torch-grid.ts';
+import { GridChild } from './bench/grid-child.ts';
 import { TORCH_SCRIPT, torchVersion, writeTorchJob } from './bench/torch.ts';
 import { TUTORIAL, TUTORIAL_TRAIN_ROWS, type Workload } from './bench/workload.ts';
 import { train } from '../src/train/trainer.ts';
@@ -95,15 +95,17 @@ async function tutorial(o: BenchOptions, work: Workload, torch: string | null, s
   };
 }
 
-/** The grid, PyTorch beside ingraph at every size when this machine has torch. */
+/** The grid: PyTorch (when this machine has torch) and TensorFlow.js beside ingraph at every size. */
 async function scaling(o: BenchOptions, torch: string | null): Promise<GridRow[]> {
   const points = gridPoints(o.grid);
-  log(`scaling grid '${o.grid}': ${points.length} sizes, ${o.repeats} repeat(s) each, 1 thread and ${availableParallelism()} threads${torch ? ', PyTorch beside ingraph' : '; PyTorch: not available on this machine'}`);
-  const grid = torch ? new TorchGrid(o.python) : null;
+  log(`scaling grid '${o.grid}': ${points.length} sizes, ${o.repeats} repeat(s) each, 1 thread and ${availableParallelism()} threads, TensorFlow.js${torch ? ' and PyTorch' : ''} beside ingraph${torch ? '' : '; PyTorch: not available on this machine'}`);
+  const torchGrid = torch ? GridChild.torch(o.python) : null;
+  const tfjsGrid = GridChild.tfjs();
   try {
-    return await runGrid(points, { repeats: o.repeats, budgetMs: o.quick ? 100 : 300, torch: grid, log });
+    return await runGrid(points, { repeats: o.repeats, budgetMs: o.quick ? 100 : 300, torch: torchGrid, tfjs: tfjsGrid, log });
   } finally {
-    grid?.close();
+    torchGrid?.close();
+    tfjsGrid.close();
   }
 }
 
@@ -171,7 +173,7 @@ function markdown(m: Machine, t: TutorialResults, sc: GridRow[] | null, lv: Leve
   ];
   if (sc) {
     const behind = gridBehind(sc);
-    parts.push('## Scaling grid: ms per optimizer step, ingraph (train_step.onnx, K steps per run) and PyTorch eager, same thread count', '', gridTable(sc), '',
+    parts.push('## Scaling grid: ms per optimizer step, ingraph (train_step.onnx, K steps per run), PyTorch eager and TensorFlow.js, same thread count', '', gridTable(sc), '',
       `Chart: ${GRID_CHART} (ms per step against the multiply-adds of a step, log-log).`, '',
       behind.length ? `PyTorch ahead at the same thread count:\n${behind.map((b) => `- ${b}`).join('\n')}` : 'ingraph ahead of PyTorch at every measured size with the same thread count.', '');
   }

@@ -1,11 +1,12 @@
-// The scaling grid: ingraph's train step (train_step.onnx, step-loop.ts) and PyTorch eager (torch_grid.py) at every
-// hidden × window × batch, each with one intra-op thread and with all cores, contenders interleaved at each size so
-// that load from other work on the machine falls on all of them alike.
+// The scaling grid: ingraph's train step (train_step.onnx, step-loop.ts), PyTorch eager (torch_grid.py) and
+// TensorFlow.js (tfjs-grid.ts, one thread: its pure-JS backend has no other) at every hidden × window × batch, each
+// with one intra-op thread and with all cores, contenders interleaved at each size so that load from other work on
+// the machine falls on all of them alike.
 import os from 'node:os';
 import { autoThreads } from '../../src/train/providers.ts';
 import { summarize, type Summary } from './stats.ts';
 import { DEFAULT_CHOICE, scalingPoint } from './step-loop.ts';
-import type { TorchGrid } from './torch-grid.ts';
+import type { GridChild } from './grid-child.ts';
 
 export const GRID_NAMES = ['full', 'reduced', 'quick'] as const;
 export type GridName = (typeof GRID_NAMES)[number];
@@ -16,7 +17,7 @@ export const GRIDS: Record<GridName, { hiddens: number[]; windows: number[]; bat
   quick: { hiddens: [5, 128], windows: [10], batches: [64, 256] },
 };
 
-export const GRID_CONTENDERS = ['ingraph-1', 'torch-1', 'ingraph-all', 'torch-all'] as const;
+export const GRID_CONTENDERS = ['ingraph-1', 'torch-1', 'tfjs-1', 'ingraph-all', 'torch-all'] as const;
 export type GridContender = (typeof GRID_CONTENDERS)[number];
 
 export interface GridPoint {
@@ -46,17 +47,18 @@ export function gridPoints(name: GridName): GridPoint[] {
   return g.hiddens.flatMap((hidden) => g.windows.flatMap((window) => g.batches.map((batch) => ({ hidden, window, batch }))));
 }
 
-export async function runGrid(points: readonly GridPoint[], o: { repeats: number; budgetMs: number; torch: TorchGrid | null; log: (s: string) => void }): Promise<GridRow[]> {
+export async function runGrid(points: readonly GridPoint[], o: { repeats: number; budgetMs: number; torch: GridChild | null; tfjs: GridChild | null; log: (s: string) => void }): Promise<GridRow[]> {
   const cores = os.availableParallelism();
   const none = summarize([]);
   const rows: GridRow[] = [];
   for (const p of points) {
-    const ms: Record<GridContender, Summary> = { 'ingraph-1': none, 'torch-1': none, 'ingraph-all': none, 'torch-all': none };
+    const ms: Record<GridContender, Summary> = { 'ingraph-1': none, 'torch-1': none, 'tfjs-1': none, 'ingraph-all': none, 'torch-all': none };
     for (const threads of [1, cores]) {
       const which = threads === 1 ? '1' : 'all';
       const r = await scalingPoint(p, { repeats: o.repeats, budgetMs: o.budgetMs, choice: { ...DEFAULT_CHOICE, threads } });
       ms[`ingraph-${which}`] = summarize(r.msPerStep);
       if (o.torch) ms[`torch-${which}`] = summarize(await o.torch.measure({ ...p, threads, repeats: o.repeats, budgetMs: o.budgetMs }));
+      if (o.tfjs && threads === 1) ms['tfjs-1'] = summarize(await o.tfjs.measure({ ...p, threads, repeats: o.repeats, budgetMs: o.budgetMs }));
       if (cores === 1) break;
     }
     const row = { ...p, work: stepWork(p), autoThreads: autoThreads({ batch: p.batch, hidden: p.hidden, features: 1 }, cores), ms, cores };

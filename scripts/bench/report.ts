@@ -164,15 +164,18 @@ export function floorTable(fs: readonly FloorCheck[]): string {
   return markdownTable(['floor', 'measured', 'met'], fs.map((f) => [f.floor, f.measured, f.met === null ? 'not checked here' : f.met ? 'yes' : 'NO']));
 }
 
-/** The scaling grid: ms per step of each contender, PyTorch against ingraph at the same thread count. */
+/** The scaling grid: ms per step of each contender, PyTorch and TensorFlow.js against ingraph at the same thread
+ *  count (TensorFlow.js's pure-JS backend has one thread only). */
 export function gridTable(rows: readonly GridRow[]): string {
   const cores = rows[0]?.cores ?? 1;
   const ms = (s: Summary) => fmtSummary(s);
-  const vs = (torch: Summary, ing: Summary) => (torch.n && ing.n ? ratio(torch.median, ing.median) : '–');
+  const vs = (other: Summary, ing: Summary) => (other.n && ing.n ? ratio(other.median, ing.median) : '–');
   return markdownTable(
-    ['hidden', 'window', 'batch', 'ingraph, 1 thread', 'PyTorch, 1 thread', 'PyTorch / ingraph', `ingraph, ${cores} threads`, `PyTorch, ${cores} threads`, 'PyTorch / ingraph', '--threads auto picks'],
+    ['hidden', 'window', 'batch', 'ingraph, 1 thread', 'PyTorch, 1 thread', 'PyTorch / ingraph', 'TF.js, 1 thread', 'TF.js / ingraph',
+      `ingraph, ${cores} threads`, `PyTorch, ${cores} threads`, 'PyTorch / ingraph', '--threads auto picks'],
     rows.map((r) => [
       String(r.hidden), String(r.window), String(r.batch), ms(r.ms['ingraph-1']), ms(r.ms['torch-1']), vs(r.ms['torch-1'], r.ms['ingraph-1']),
+      ms(r.ms['tfjs-1']), vs(r.ms['tfjs-1'], r.ms['ingraph-1']),
       ms(r.ms['ingraph-all']), ms(r.ms['torch-all']), vs(r.ms['torch-all'], r.ms['ingraph-all']), String(r.autoThreads),
     ]));
 }
@@ -192,6 +195,7 @@ export function gridBehind(rows: readonly GridRow[]): string[] {
 export const GRID_LABELS: Record<GridContender, (cores: number) => string> = {
   'ingraph-1': () => 'ingraph, 1 thread',
   'torch-1': () => 'PyTorch eager, 1 thread',
+  'tfjs-1': () => 'TensorFlow.js, 1 thread',
   'ingraph-all': (n) => `ingraph, ${n} threads`,
   'torch-all': (n) => `PyTorch eager, ${n} threads`,
 };

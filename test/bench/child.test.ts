@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtChild, compiledChild, parseReport } from '../../scripts/bench/child.ts';
+import { GridChild } from '../../scripts/bench/grid-child.ts';
 
 test('parseReport: the last result line wins; null comes back as NaN; no line gives null', () => {
   const out = [
@@ -31,5 +32,18 @@ test('the Node contenders run compiled (tsconfig.bench.json), with plain node an
     assert.ok(Number.isFinite(r.test_mse) && r.ms_per_step > 0 && r.peak_rss_mb > 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the TensorFlow.js grid child answers one timing per repeat for each size asked, then ends with its input', async () => {
+  const tfjs = GridChild.tfjs();
+  try {
+    const a = await tfjs.measure({ hidden: 3, window: 4, batch: 8, threads: 1, repeats: 2, budgetMs: 5 });
+    const b = await tfjs.measure({ hidden: 8, window: 2, batch: 4, threads: 1, repeats: 3, budgetMs: 5 });
+    assert.equal(a.length, 2);
+    assert.equal(b.length, 3);
+    assert.ok([...a, ...b].every((ms) => Number.isFinite(ms) && ms > 0), JSON.stringify([a, b]));
+  } finally {
+    tfjs.close();
   }
 });

@@ -85,16 +85,17 @@ test('kTable: K in effect is whole epochs once K reaches the batches an epoch', 
 });
 
 const ms = (...xs: number[]) => summarize(xs);
-const gridRow = (hidden: number, i1: number, t1: number, i2: number, t2: number): GridRow => ({
+const gridRow = (hidden: number, i1: number, t1: number, i2: number, t2: number, j1 = NaN): GridRow => ({
   hidden, window: 10, batch: 256, work: hidden * 1000, autoThreads: 1, cores: 2,
-  ms: { 'ingraph-1': ms(i1), 'torch-1': ms(t1), 'ingraph-all': ms(i2), 'torch-all': ms(t2) },
+  ms: { 'ingraph-1': ms(i1), 'torch-1': ms(t1), 'tfjs-1': Number.isNaN(j1) ? summarize([]) : ms(j1), 'ingraph-all': ms(i2), 'torch-all': ms(t2) },
 });
 
 test('gridTable: PyTorch over ingraph at the same thread count; gridBehind names the sizes where PyTorch wins', () => {
-  const rows = [gridRow(5, 0.2, 3, 0.4, 3.5), gridRow(128, 10, 8, 6, 5)];
+  const rows = [gridRow(5, 0.2, 3, 0.4, 3.5, 40), gridRow(128, 10, 8, 6, 5)];
   const t = gridTable(rows).split('\n');
-  assert.equal(t[0], '| hidden | window | batch | ingraph, 1 thread | PyTorch, 1 thread | PyTorch / ingraph | ingraph, 2 threads | PyTorch, 2 threads | PyTorch / ingraph | --threads auto picks |');
-  assert.equal(t[2], '| 5 | 10 | 256 | 0.200 | 3.00 | 15× | 0.400 | 3.50 | 8.8× | 1 |');
+  assert.equal(t[0], '| hidden | window | batch | ingraph, 1 thread | PyTorch, 1 thread | PyTorch / ingraph | TF.js, 1 thread | TF.js / ingraph | ingraph, 2 threads | PyTorch, 2 threads | PyTorch / ingraph | --threads auto picks |');
+  assert.equal(t[2], '| 5 | 10 | 256 | 0.200 | 3.00 | 15× | 40.0 | 200× | 0.400 | 3.50 | 8.8× | 1 |');
+  assert.equal(t[3], '| 128 | 10 | 256 | 10.0 | 8.00 | 0.8× | – | – | 6.00 | 5.00 | 0.8× | 1 |');
   assert.deepEqual(gridBehind(rows), [
     'hidden 128, window 10, batch 256, 1 thread: PyTorch 8.00 ms, ingraph 10.0 ms',
     'hidden 128, window 10, batch 256, 2 threads: PyTorch 5.00 ms, ingraph 6.00 ms',
@@ -102,9 +103,9 @@ test('gridTable: PyTorch over ingraph at the same thread count; gridBehind names
 });
 
 test('gridSeries: one series per measured contender, points at each size\'s work', () => {
-  const rows = [gridRow(5, 0.2, NaN, 0.4, NaN), gridRow(32, 1, NaN, 0.8, NaN)];
+  const rows = [gridRow(5, 0.2, NaN, 0.4, NaN, 30), gridRow(32, 1, NaN, 0.8, NaN, 90)];
   const s = gridSeries(rows);
-  assert.deepEqual(s.map((x) => x.label), ['ingraph, 1 thread', 'ingraph, 2 threads']);
+  assert.deepEqual(s.map((x) => x.label), ['ingraph, 1 thread', 'TensorFlow.js, 1 thread', 'ingraph, 2 threads']);
   assert.deepEqual(s[0]!.points, [[5000, 0.2], [32000, 1]]);
 });
 
