@@ -14,7 +14,7 @@ import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stacked, stepsOf, type LstmResiduals } from '../../graph/layers/lstm.ts';
+import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stacked, stepsOf, type LstmResiduals, type StackedGates, type StepGates } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -74,7 +74,8 @@ function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y
   const [i, , f, sg] = o.split(S, 1, [H, H, H, H]);
   const G = o.sub(o.mul(sg!, o.scalar(2)), o.scalar(1));
   const C = cellStates(o, f!, o.mul(i!, G), T);
-  return { S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), Hprev: o.reshape(Hprev, [-1, H]), hprevColumns: false, X: o.reshape(X, [-1, F]), fs: f! };
+  const gates: StackedGates = { kind: 'stacked', S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), F: f! };
+  return { gates, Hprev: o.reshape(Hprev, [-1, H]), hprevColumns: false, X: o.reshape(X, [-1, F]) };
 }
 
 function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 | 1): Value[] {
@@ -88,23 +89,48 @@ function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 
   }, { types });
 }
 
-/** The backward recurrence's inputs, columns: per-step [·, B], all steps [T, ·, B]. */
+/** The backward recurrence's inputs, columns: per step [·, B] each, or all steps [T, ·, B]. */
 interface Reverse {
-  A: Value; // dh -> dc factor o·(1 - tanh(c)²) [T, H, B]
-  Bcat: Value; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients [T, 4H, B]
-  f: Value | Value[]; // forget gates: dc_{t-1} gets dc_t·f_t
+  A: Value | Value[]; // dh -> dc factor o·(1 - tanh(c)²) [H, B]
+  Bcat: Value | Value[]; // per-gate factors [i, o, f, g] turning (dc, dh, dc, dc) into pre-activation gradients [4H, B]
+  f: Value | Value[]; // forget gates: dc_{t-1} gets dc_t·f_t [H, B]
   dY: Value | null; // gradient from Y at every step [T, H, B]
   dYh: Value | null; // gradient from Y_h (last step) [H, B]
   dYc: Value | null; // gradient from Y_c (last cell state) [H, B]
 }
 
-/** The sequential core, t = T-1 .. 0 (R is R2, see step 3 of the rule): dh = dY_t + Rᵀ·dG_{t+1}, dc = dh·A_t + dc_{t+1}·f_{t+1},
+/** Step 3 of the rule: the factors of the backward recurrence. σ' is S(1 − S) for all four gates: the recurrence
+ *  runs on gradients with respect to the pre-activations as the Sigmoid saw them, with the cell gate's block halved
+ *  again (its g = 2σ − 1 gives a factor 2, its doubled pre-activation another): the rule scales by 4 where those
+ *  gradients meet R and the parameters, on the small tensors. From an unrolled forward, per step, where the
+ *  recurrence reads them (A = o − h·tanh(c), as h = o·tanh(c)); recomputed, for all steps at once. */
+function factors(o: Ops, gates: StepGates | StackedGates, H: number): Pick<Reverse, 'A' | 'Bcat' | 'f'> {
+  const one = o.scalar(1);
+  const sigmaPrime = (s: Value) => o.mul(s, o.sub(one, s));
+  if (gates.kind === 'steps') {
+    const st = gates;
+    return {
+      A: st.o.map((og, t) => o.sub(og, o.mul(st.h[t]!, st.tc[t]!))),
+      Bcat: st.s.map((s, t) => o.mul(o.concat([st.g[t]!, st.tc[t]!, st.cprev[t]!, st.i[t]!], 0), sigmaPrime(s))),
+      f: st.f,
+    };
+  }
+  const [i, og] = o.split(gates.S, 1, [H, H, 2 * H]);
+  return {
+    A: o.mul(og!, o.sub(one, o.mul(gates.TC, gates.TC))),
+    Bcat: o.mul(o.concat([gates.G, gates.TC, gates.Cprev, i!], 1), sigmaPrime(gates.S)), // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
+    f: gates.F,
+  };
+}
+
+/** The sequential core, t = T-1 .. 0 (R is R4, see factors()): dh = dY_t + Rᵀ·dG_{t+1}, dc = dh·A_t + dc_{t+1}·f_{t+1},
  *  dG_t = (dc; dh; dc; dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t), two Mul and an Add
  *  for dc, a Concat (of whole blocks, down the gate axis) and a Mul for dG. Returns dG as columns [4H, T·B],
  *  step-major, ready for the parameter products. */
 function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): Value {
   if (unrolled && T !== null) {
-    const As = stepsOf(o, r.A, T), Bs = stepsOf(o, r.Bcat, T), fs = Array.isArray(r.f) ? r.f : stepsOf(o, r.f, T);
+    const steps = (v: Value | Value[]) => (Array.isArray(v) ? v : stepsOf(o, v, T));
+    const As = steps(r.A), Bs = steps(r.Bcat), fs = steps(r.f);
     const dYs = r.dY ? stepsOf(o, r.dY, T) : null;
     const dG: Value[] = new Array(T);
     let dcCarry: Value | null = r.dYc;
@@ -122,7 +148,9 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
     }
     return T === 1 ? dG[0]! : o.concat(dG, 1);
   }
-  const zeros = () => o.g.add('ConstantOfShape', [o.shape(r.A, 1)], {})[0]!; // [H, B]
+  const all = (v: Value | Value[]) => (Array.isArray(v) ? stacked(o, v) : v);
+  const A = all(r.A);
+  const zeros = () => o.g.add('ConstantOfShape', [o.shape(A, 1)], {})[0]!; // [H, B]
   const body = o.g.subgraph('lstm_bptt');
   const b = new Ops(body);
   const dhC = body.input('dh_carry', 'float32', [H, null], true);
@@ -137,8 +165,7 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
   body.output(b.gemm(Rm, dGt, null, { transA: true }));
   body.output(b.mul(dc, ft));
   body.output(dGt);
-  const f = Array.isArray(r.f) ? stacked(o, r.f) : r.f;
-  const outs = scan(o.g, body, [r.dYh ?? zeros(), r.dYc ?? zeros()], [r.A, r.Bcat, f, ...(r.dY ? [r.dY] : [])], 1);
+  const outs = scan(o.g, body, [r.dYh ?? zeros(), r.dYc ?? zeros()], [A, all(r.Bcat), all(r.f), ...(r.dY ? [r.dY] : [])], 1);
   return o.reshape(o.transpose(outs[2]!, [1, 0, 2]), [4 * H, -1]); // [T, 4H, B] -> [4H, T·B]
 }
 
@@ -159,26 +186,18 @@ defineGrad('LSTM', (c) => {
   // 1-2. Gates and cell states of every step: kept by an unrolled forward pass, else recomputed.
   const r = c.saved ? lstmResiduals(c.saved) : recompute(o, X, Wm, Rm, Bias, c.O(0), H, F, unrolled ? T : null);
 
-  // 3. Per-step factors, for all steps at once ([T, ·, B]). The recurrence runs on gradients with respect to the
-  // pre-activations as the Sigmoid saw them (the cell gate's doubled): σ' is then S(1 − S) for all four blocks, and
-  // the doubling moves onto the small tensors it multiplies: R (the recurrence uses R2 = R·scale), the parameter
-  // gradients (scaled once at the end), and the cell gate's own factor 2i (g = 2σ − 1).
-  const [i, og] = o.split(r.S, 1, [H, H, 2 * H]);
-  const one = o.scalar(1);
-  const A = o.mul(og!, o.sub(one, o.mul(r.TC, r.TC)));
-  const dS = o.mul(r.S, o.sub(one, r.S));
-  const Bcat = o.mul(o.concat([r.G, r.TC, r.Cprev, o.mul(i!, o.scalar(2))], 1), dS); // di/dc, do/dh, df/dc, dg/dc; gate order i, o, f, c
-  const scale = cellGateScale(o, H); // [4H, 1]
-  const R2 = o.mul(Rm, scale);
+  // 3. The recurrence's factors (see factors()); R and the parameter gradients take the cell gate's factor 4.
+  const scale = cellGateScale(o, H, 4); // [4H, 1]
+  const R4 = o.mul(Rm, scale);
 
   // 4. The recurrence. The output gradients arrive as the LSTM op lays them out ([T, 1, B, H], [1, B, H]).
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
   const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
   const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
-  const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: columns(GYh), dYc: columns(GYc) }, R2, T, unrolled, H);
+  const dG = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
 
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
-  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}, each then scaled by the cell gate's doubling (see 3).
+  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}, each then scaled by the cell gate's factor (see factors()).
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
   if (c.needs(1)) dW = o.reshape(o.mul(o.gemm(dG, r.X, null), scale), [1, 4 * H, F]);
   if (c.needs(2)) dR = o.reshape(o.mul(o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);

@@ -24,28 +24,51 @@ export function lstmParamShapes(features: number, hidden: number): Record<keyof 
  *  concat copied one run of H floats per row, and at the tutorial size those copies were a third of a training step
  *  (docs/perf.md). */
 export interface LstmResiduals {
-  /** σ of every gate's pre-activation, the cell gate's doubled: i, o, f, (g+1)/2 [T, 4H, B] (tanh x = 2σ(2x) − 1). */
-  S: Value;
-  /** The cell gate g [T, H, B]. */
-  G: Value;
-  /** tanh of the cell state [T, H, B]. */
-  TC: Value;
-  /** The previous step's cell state, zero at t = 0 [T, H, B]. */
-  Cprev: Value;
+  gates: StepGates | StackedGates;
   /** The previous step's hidden state, zero at t = 0: [H, T·B] (columns, step-major) or [T·B, H] (rows). */
   Hprev: Value;
   hprevColumns: boolean;
   /** The input as rows [T·B, F]. */
   X: Value;
-  /** The forget gates: one [H, B] per step, or all steps [T, H, B]. dc reaches the previous step through them. */
-  fs: Value[] | Value;
 }
+
+/** What an unrolled forward computed, one [·, B] tensor per step: the rule builds each step's factors from them
+ *  where the recurrence uses them, on tensors small enough to stay in cache, instead of stacking them all and
+ *  splitting the factors again (docs/perf.md). */
+export interface StepGates {
+  kind: 'steps';
+  /** σ of all four gates' pre-activations, the cell gate's doubled [4H, B]; i, o, f are its first three blocks. */
+  s: Value[];
+  i: Value[];
+  o: Value[];
+  f: Value[];
+  /** The cell gate g = 2σ(2x) − 1 = tanh x. */
+  g: Value[];
+  /** tanh of the cell state, the hidden state o·tanh(c), and the previous cell state (zero at t = 0). */
+  tc: Value[];
+  h: Value[];
+  cprev: Value[];
+}
+
+/** The same, recomputed for all steps at once when the forward pass was ONNX's LSTM op: [T, ·, B] each. */
+export interface StackedGates {
+  kind: 'stacked';
+  S: Value;
+  G: Value;
+  TC: Value;
+  Cprev: Value;
+  F: Value;
+}
+
+const STEP_KEYS = ['s', 'i', 'o', 'f', 'g', 'tc', 'h', 'cprev'] as const;
 
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function lstmResiduals(saved: Record<string, Value | Value[]>): LstmResiduals {
-  const { S, G, TC, Cprev, Hprev, X, fs } = saved;
-  if (!S || !G || !TC || !Cprev || !Hprev || !X || !fs || Array.isArray(S)) throw new Error('LSTM composite: residuals missing');
-  return { S, G, TC, Cprev, Hprev, X, fs, hprevColumns: true } as LstmResiduals;
+  const { Hprev, X } = saved;
+  const lists = STEP_KEYS.map((k) => saved[k]);
+  if (!Hprev || !X || Array.isArray(Hprev) || Array.isArray(X) || !lists.every(Array.isArray)) throw new Error('LSTM composite: residuals missing');
+  const gates = { kind: 'steps', ...Object.fromEntries(STEP_KEYS.map((k) => [k, saved[k]])) } as StepGates;
+  return { gates, Hprev, hprevColumns: true, X };
 }
 
 /** [4H, 1] per gate block (ONNX order i, o, f, c), down the gate axis of the columns layout: the cell gate's
@@ -85,7 +108,7 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   // Input contributions of all steps in one product, [T, 4H, B]; only R·h is left inside the recurrence.
   const pres = stepsOf(o, o.add(o.matmul(W2, o.transpose(xTime, [0, 2, 1])), b2), T); // T × [4H, B]
   const one = o.scalar(1), two = o.scalar(2);
-  const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [];
+  const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [], is: Value[] = [], os: Value[] = [];
   for (let t = 0; t < T; t++) {
     const z = t === 0 ? pres[0]! : o.gemm(R2, hs[t - 1]!, pres[t]!);
     const s = o.sigmoid(z);
@@ -95,18 +118,17 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
     const c = t === 0 ? ig : o.add(o.mul(f!, cs[t - 1]!), ig);
     const tc = o.tanh(c);
     hs.push(o.mul(og!, tc));
-    cs.push(c), ss.push(s), gs.push(g), tcs.push(tc), fs.push(f!);
+    cs.push(c), ss.push(s), gs.push(g), tcs.push(tc), fs.push(f!), is.push(i!), os.push(og!);
   }
   const zeros = o.g.add('ConstantOfShape', [o.shape(hs[0]!)], {})[0]!; // [H, B]
   // Outputs as the LSTM op gives them: Y [T, 1, B, H], Y_h [1, B, H].
   const Y = o.reshape(o.transpose(stacked(o, hs), [0, 2, 1]), [T, 1, -1, H]);
   const Yh = o.unsqueeze(o.transpose(hs[T - 1]!, [1, 0]), [0]);
   const prev = (vs: Value[]) => [zeros, ...vs.slice(0, -1)];
-  const saved: LstmResiduals = {
-    S: stacked(o, ss), G: stacked(o, gs), TC: stacked(o, tcs), Cprev: stacked(o, prev(cs)),
-    Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), hprevColumns: true, X: o.reshape(xTime, [-1, F]), fs,
+  const record: Record<string, Value | Value[]> = {
+    s: ss, i: is, o: os, f: fs, g: gs, tc: tcs, h: hs, cprev: prev(cs),
+    Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
   };
-  const { hprevColumns: _, ...record } = saved;
   o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, record);
   return { Y, Yh };
 }
