@@ -127,7 +127,7 @@ function factors(o: Ops, gates: StepGates | StackedGates, H: number): Pick<Rever
  *  dG_t = (dc; dh; dc; dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t), two Mul and an Add
  *  for dc, a Concat (of whole blocks, down the gate axis) and a Mul for dG. Returns dG as columns [4H, T·B],
  *  step-major, ready for the parameter products. */
-function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): Value {
+function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): { cols: Value; steps: Value[] | null } {
   if (unrolled && T !== null) {
     const steps = (v: Value | Value[]) => (Array.isArray(v) ? v : stepsOf(o, v, T));
     const As = steps(r.A), Bs = steps(r.Bcat), fs = steps(r.f);
@@ -146,7 +146,7 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
       dG[t] = o.mul(o.concat([dc, dh, dc, dc], 0), Bs[t]!);
       if (t > 0) dcCarry = o.mul(dc, fs[t]!);
     }
-    return T === 1 ? dG[0]! : o.concat(dG, 1);
+    return { cols: T === 1 ? dG[0]! : o.concat(dG, 1), steps: dG };
   }
   const all = (v: Value | Value[]) => (Array.isArray(v) ? stacked(o, v) : v);
   const A = all(r.A);
@@ -166,7 +166,7 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
   body.output(b.mul(dc, ft));
   body.output(dGt);
   const outs = scan(o.g, body, [r.dYh ?? zeros(), r.dYc ?? zeros()], [A, all(r.Bcat), all(r.f), ...(r.dY ? [r.dY] : [])], 1);
-  return o.reshape(o.transpose(outs[2]!, [1, 0, 2]), [4 * H, -1]); // [T, 4H, B] -> [4H, T·B]
+  return { cols: o.reshape(o.transpose(outs[2]!, [1, 0, 2]), [4 * H, -1]), steps: null }; // [T, 4H, B] -> [4H, T·B]
 }
 
 defineGrad('LSTM', (c) => {
@@ -194,13 +194,18 @@ defineGrad('LSTM', (c) => {
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
   const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
   const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
-  const dG = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
+  const { cols: dG, steps: dGs } = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
 
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
   // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}, each then scaled by the cell gate's factor (see factors()).
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
   if (c.needs(1)) dW = o.reshape(o.mul(o.gemm(dG, r.X, null), scale), [1, 4 * H, F]);
-  if (c.needs(2)) dR = o.reshape(o.mul(o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
+  if (c.needs(2)) {
+    // Per step from an unrolled forward (each product on tensors the recurrence just wrote), else one product.
+    const hs = r.gates.kind === 'steps' ? r.gates.h : null;
+    const sum = dGs && hs ? dGs.slice(1).reduce<Value | null>((acc, d, k) => o.gemm(d, hs[k]!, acc, { transB: true }), null) : null;
+    dR = o.reshape(o.mul(sum ?? o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
+  }
   if (Bias && c.needs(3)) {
     const dBs = o.reshape(o.mul(o.reduceSum(dG, [1], true), scale), [1, 4 * H]); // both bias halves get the same gradient
     dB = o.concat([dBs, dBs], 1);
