@@ -127,7 +127,7 @@ function factors(o: Ops, gates: StepGates | StackedGates, H: number): Pick<Rever
  *  dG_t = (dc; dh; dc; dc)·Bcat_t. Unrolled, six nodes a step: a Gemm (its C input adds dY_t), two Mul and an Add
  *  for dc, a Concat (of whole blocks, down the gate axis) and a Mul for dG. Returns dG as columns [4H, T·B],
  *  step-major, ready for the parameter products. */
-function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): { cols: Value; steps: Value[] | null } {
+function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unrolled: boolean, H: number): { cols: Value | null; steps: Value[] | null } {
   if (unrolled && T !== null) {
     const steps = (v: Value | Value[]) => (Array.isArray(v) ? v : stepsOf(o, v, T));
     const As = steps(r.A), Bs = steps(r.Bcat), fs = steps(r.f);
@@ -146,7 +146,7 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
       dG[t] = o.mul(o.concat([dc, dh, dc, dc], 0), Bs[t]!);
       if (t > 0) dcCarry = o.mul(dc, fs[t]!);
     }
-    return { cols: T === 1 ? dG[0]! : o.concat(dG, 1), steps: dG };
+    return { cols: null, steps: dG };
   }
   const all = (v: Value | Value[]) => (Array.isArray(v) ? stacked(o, v) : v);
   const A = all(r.A);
@@ -194,22 +194,32 @@ defineGrad('LSTM', (c) => {
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
   const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
   const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
-  const { cols: dG, steps: dGs } = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
+  const rec = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
+  // dG as columns [4H, T·B] for the products over all steps (made only when one is needed).
+  let cols = rec.cols;
+  const dG = () => (cols ??= rec.steps!.length === 1 ? rec.steps![0]! : o.concat(rec.steps!, 1));
 
-  // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
-  // Σ_t dG_t·x_t and Σ_t dG_t·h_{t-1}, each then scaled by the cell gate's factor (see factors()).
+  // 5. Parameter and input gradients, each then scaled by the cell gate's factor (see factors()). From an unrolled
+  // forward, step by step (a Gemm with the running sum as its C input) on tensors the recurrence just wrote: dW and dB
+  // together from the step's input columns with their row of ones, dR from the previous hidden state. Otherwise one
+  // product over all steps and rows: Σ_t dG_t·x_t, Σ_t dG_t·h_{t-1}.
+  const perStep = r.gates.kind === 'steps' && rec.steps ? { dG: rec.steps, st: r.gates } : null;
+  const accumulate = (pairs: [Value, Value][]) => pairs.reduce<Value | null>((acc, [d, v]) => o.gemm(d, v, acc, { transB: true }), null);
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  if (c.needs(1)) dW = o.reshape(o.mul(o.gemm(dG, r.X, null), scale), [1, 4 * H, F]);
+  let dWraw: Value | null = null, dBraw: Value | null = null;
+  if (c.needs(1) || (Bias && c.needs(3))) {
+    if (perStep) [dWraw, dBraw] = o.split(accumulate(perStep.dG.map((d, t) => [d, perStep.st.xa[t]!]))!, 1, [F, 1]);
+    else [dWraw, dBraw] = [o.gemm(dG(), r.X, null), o.reduceSum(dG(), [1], true)];
+  }
+  if (c.needs(1)) dW = o.reshape(o.mul(dWraw!, scale), [1, 4 * H, F]);
   if (c.needs(2)) {
-    // Per step from an unrolled forward (each product on tensors the recurrence just wrote), else one product.
-    const hs = r.gates.kind === 'steps' ? r.gates.h : null;
-    const sum = dGs && hs ? dGs.slice(1).reduce<Value | null>((acc, d, k) => o.gemm(d, hs[k]!, acc, { transB: true }), null) : null;
-    dR = o.reshape(o.mul(sum ?? o.gemm(dG, r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
+    const sum = perStep && T! > 1 ? accumulate(perStep.dG.slice(1).map((d, k) => [d, perStep.st.h[k]!])) : null;
+    dR = o.reshape(o.mul(sum ?? o.gemm(dG(), r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
   }
   if (Bias && c.needs(3)) {
-    const dBs = o.reshape(o.mul(o.reduceSum(dG, [1], true), scale), [1, 4 * H]); // both bias halves get the same gradient
+    const dBs = o.reshape(o.mul(dBraw!, scale), [1, 4 * H]); // both bias halves get the same gradient
     dB = o.concat([dBs, dBs], 1);
   }
-  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG, o.mul(Wm, scale), null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
+  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG(), o.mul(Wm, scale), null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
   return c.node.inputs.map((_, n) => [dX, dW, dR, dB][n] ?? null);
 });

@@ -48,6 +48,8 @@ export interface StepGates {
   tc: Value[];
   h: Value[];
   cprev: Value[];
+  /** The step's input columns with a row of ones under them [F+1, B]: dW and dB in one product a step. */
+  xa: Value[];
 }
 
 /** The same, recomputed for all steps at once when the forward pass was ONNX's LSTM op: [T, ·, B] each. */
@@ -60,7 +62,7 @@ export interface StackedGates {
   F: Value;
 }
 
-const STEP_KEYS = ['s', 'i', 'o', 'f', 'g', 'tc', 'h', 'cprev'] as const;
+const STEP_KEYS = ['s', 'i', 'o', 'f', 'g', 'tc', 'h', 'cprev', 'xa'] as const;
 
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function lstmResiduals(saved: Record<string, Value | Value[]>): LstmResiduals {
@@ -77,10 +79,10 @@ export function cellGateScale(o: Ops, hidden: number, scale = 2): Value {
   return o.floats([4 * hidden, 1], Array.from({ length: 4 * hidden }, (_, k) => (k >= 3 * hidden ? scale : 1)));
 }
 
-/** The T steps of v, one [·, B] tensor each: v is [T·n, B] or [T, n, B]. */
-export function stepsOf(o: Ops, v: Value, T: number): Value[] {
+/** The T steps of v, one [n, B] tensor each: v is [T·n, B] or [T, n, B] (n from v's shape unless given). */
+export function stepsOf(o: Ops, v: Value, T: number, n = v.shape?.[1]): Value[] {
   const s = v.shape!;
-  const flat = s.length === 3 ? o.reshape(v, [T * (s[1] as number), -1]) : v;
+  const flat = s.length === 3 ? o.reshape(v, [T * (n as number), -1]) : v;
   return T === 1 ? [flat] : o.g.add('Split', [flat], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
 }
 
@@ -106,7 +108,12 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   const R2 = o.mul(o.squeeze(p.R, [0]), scale); // [4H, H]
   const b2 = o.mul(o.reshape(o.reduceSum(o.reshape(p.B, [2, 4 * H]), [0], false), [4 * H, 1]), scale); // input + recurrent bias
   // Input contributions of all steps in one product, [T, 4H, B]; only R·h is left inside the recurrence.
-  const pres = stepsOf(o, o.add(o.matmul(W2, o.transpose(xTime, [0, 2, 1])), b2), T); // T × [4H, B]
+  // The input part of all steps in one product, the bias included through a row of ones under each step's input
+  // columns ([T, F+1, B]); the rule reuses those columns for dW and dB step by step.
+  const xt = o.transpose(xTime, [0, 2, 1]); // [T, F, B]
+  const ones = o.expand(o.floats([1, 1, 1], [1]), o.concat([o.ints([T, 1]), o.shape(xt, 2)], 0)); // [T, 1, B]
+  const xa = o.concat([xt, ones], 1); // [T, F+1, B]
+  const pres = stepsOf(o, o.matmul(o.concat([W2, b2], 1), xa), T); // T × [4H, B]
   const one = o.scalar(1), two = o.scalar(2);
   const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [], is: Value[] = [], os: Value[] = [];
   for (let t = 0; t < T; t++) {
@@ -127,7 +134,7 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   const prev = (vs: Value[]) => [zeros, ...vs.slice(0, -1)];
   const record: Record<string, Value | Value[]> = {
     s: ss, i: is, o: os, f: fs, g: gs, tc: tcs, h: hs, cprev: prev(cs),
-    Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
+    xa: stepsOf(o, xa, T, F + 1), Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
   };
   o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, record);
   return { Y, Yh };
