@@ -35,14 +35,16 @@ test('the Node contenders run compiled (tsconfig.bench.json), with plain node an
   }
 });
 
-test('the TensorFlow.js grid child answers one timing per repeat for each size asked, then ends with its input', async () => {
+test('the TensorFlow.js grid child answers one timing per repeat for each size asked, or its warm-up step alone when that outlasted every repeat\'s budget', async () => {
   const tfjs = GridChild.tfjs();
   try {
-    const a = await tfjs.measure({ hidden: 3, window: 4, batch: 8, threads: 1, repeats: 2, budgetMs: 5 });
-    const b = await tfjs.measure({ hidden: 8, window: 2, batch: 4, threads: 1, repeats: 3, budgetMs: 5 });
+    const a = await tfjs.measure({ hidden: 3, window: 4, batch: 8, threads: 1, repeats: 2, budgetMs: 2000 });
+    const b = await tfjs.measure({ hidden: 8, window: 2, batch: 4, threads: 1, repeats: 3, budgetMs: 2000 });
+    const slow = await tfjs.measure({ hidden: 8, window: 2, batch: 4, threads: 1, repeats: 3, budgetMs: 1e-6 });
     assert.equal(a.length, 2);
     assert.equal(b.length, 3);
-    assert.ok([...a, ...b].every((ms) => Number.isFinite(ms) && ms > 0), JSON.stringify([a, b]));
+    assert.equal(slow.length, 1);
+    assert.ok([...a, ...b, ...slow].every((ms) => Number.isFinite(ms) && ms > 0), JSON.stringify([a, b, slow]));
   } finally {
     tfjs.close();
   }
