@@ -31,11 +31,17 @@ export interface Windows extends Examples {
 /** Rows `rows` of `ex` copied into contiguous x and y, starting at row `at` of those. */
 export function gatherRows(ex: Examples, rows: ArrayLike<number>, x: Float32Array, y: Float32Array, at = 0): void {
   const xs = ex.window * ex.features, ys = ex.outputs;
+  // Plain loops: a subarray and a set per row allocated two views a row, ~50 µs a tutorial step (a tenth of it).
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;
-    x.set(ex.x.subarray(r * xs, (r + 1) * xs), (at + k) * xs);
-    y.set(ex.y.subarray(r * ys, (r + 1) * ys), (at + k) * ys);
+    copy(ex.x, r * xs, x, (at + k) * xs, xs);
+    copy(ex.y, r * ys, y, (at + k) * ys, ys);
   }
+}
+
+function copy(from: Float32Array, start: number, to: Float32Array, at: number, n: number): void {
+  if (start < 0 || start + n > from.length) throw new RangeError(`rows ${start}..${start + n} outside ${from.length} values`);
+  for (let j = 0; j < n; j++) to[at + j] = from[start + j]!;
 }
 
 export interface WindowInputs {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeWindows, windowInputs } from '../../src/data/windows.ts';
+import { gatherRows, makeWindows, windowInputs } from '../../src/data/windows.ts';
 import { tutorialSeries } from '../../src/data/series.ts';
 import { DataError } from '../../src/data/errors.ts';
 
@@ -59,4 +59,15 @@ test('windowInputs includes the last window, which has no target', () => {
 test('windowInputs: a series shorter than the window is a DataError', () => {
   assert.throws(() => windowInputs(ramp(2), 3), (e: unknown) => e instanceof DataError && /needs at least 3/.test(e.message));
   assert.equal(windowInputs(ramp(3), 3).count, 1);
+});
+
+test('gatherRows copies the given rows, in their order, from row `at` on; a row outside the examples is an error', () => {
+  const ex = { x: Float32Array.from({ length: 5 * 3 * 2 }, (_, i) => i), y: Float32Array.from({ length: 5 * 2 }, (_, i) => 100 + i), count: 5, window: 3, features: 2, outputs: 2 };
+  const x = new Float32Array(4 * 6).fill(-1), y = new Float32Array(4 * 2).fill(-1);
+  gatherRows(ex, [4, 0], x, y, 1);
+  assert.deepEqual([...x.subarray(0, 6)], [-1, -1, -1, -1, -1, -1]);
+  assert.deepEqual([...x.subarray(6, 12)], [24, 25, 26, 27, 28, 29]);
+  assert.deepEqual([...x.subarray(12, 18)], [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...y], [-1, -1, 108, 109, 100, 101, -1, -1]);
+  assert.throws(() => gatherRows(ex, [5], x, y), RangeError);
 });
