@@ -35,7 +35,7 @@ import { PRESETS, type PresetName, type TrainSettings } from './presets.ts';
 import { createSession, resolveEp, resolveThreads, type EpName, type Threads } from './providers.ts';
 import { MAX_RUN_VALUES } from './run-bound.ts';
 import { adviceFor, testReport } from './test-report.ts';
-import { appendLog, truncateLog } from './train-log.ts';
+import { appendLog, truncateLog, type LogLine } from './train-log.ts';
 
 export interface TrainOptions extends Partial<TrainSettings> {
   out: string;
@@ -281,6 +281,7 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
       throw new TrainError(`${what} at epoch ${epoch + 1 + e.epoch}, step ${e.step}; training stopped, the last good checkpoint (epoch ${epoch}) is ${ckptPath} (try a lower --lr)`);
     }
     const evalDue = (epoch + chunk) % evalEvery === 0 || epoch + chunk === settings.epochs;
+    const lines: LogLine[] = [];
     for (const [k, r] of results.entries()) {
       epoch++;
       lastTrainLoss = r.loss;
@@ -305,9 +306,10 @@ async function trainLocked(opts: TrainOptions): Promise<TrainResult> {
         epoch, epochs: settings.epochs, trainLoss: lastTrainLoss, valLoss, testLoss, lr, bestEpoch: progress.bestEpoch, steps: engine.step, seconds,
         stepsPerSecond: (engine.step - stepsAtStart) / Math.max(seconds, 1e-9),
       };
-      appendLog(logPath, { epoch, train_loss: report.trainLoss, val_loss: valLoss, test_loss: testLoss, lr, seconds: +seconds.toFixed(4) });
+      lines.push({ epoch, train_loss: report.trainLoss, val_loss: valLoss, test_loss: testLoss, lr, seconds: +seconds.toFixed(4) });
       opts.onEpoch?.(report);
     }
+    appendLog(logPath, lines);
     if (epoch === settings.epochs || performance.now() - lastSave > (opts.checkpointSeconds ?? 5) * 1000) {
       await save();
       lastSave = performance.now();
