@@ -14,7 +14,8 @@ import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stacked, stepsOf, type LstmResiduals } from '../../graph/layers/lstm.ts';
+import { sequenceColumns, stacked, stateColumns, stepsOf } from '../../graph/layers/columns.ts';
+import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, type LstmResiduals } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -173,8 +174,8 @@ defineGrad('LSTM', (c) => {
 
   // 4. The recurrence. The output gradients arrive as the LSTM op lays them out ([T, 1, B, H], [1, B, H]).
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
-  const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
-  const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
+  const columns = (v: Value | null) => v && stateColumns(o, v);
+  const dY = GY ? sequenceColumns(o, GY) : null;
   const dG = reverseRecurrence(o, { A, Bcat, f: r.fs, dY, dYh: columns(GYh), dYc: columns(GYc) }, R2, T, unrolled, H);
 
   // 5. Parameter and input gradients, batched over time and batch: one product each over all steps and rows,
