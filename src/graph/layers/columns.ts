@@ -7,10 +7,10 @@ import { attr } from '../node.ts';
 import type { Ops } from '../ops.ts';
 import type { Value } from '../value.ts';
 
-/** The T steps of v, one [·, B] tensor each: v is [T·n, B] or [T, n, B]. */
+/** The T steps of v, one [·, B] tensor each: v is [T·n, B] or [T, n, B]. Flatten, not a Reshape to [T·n, -1]: it
+ *  needs no dims, and a gradient's may not be known (one that came through a time reversal's ScatterND). */
 export function stepsOf(o: Ops, v: Value, T: number): Value[] {
-  const s = v.shape!;
-  const flat = s.length === 3 ? o.reshape(v, [T * (s[1] as number), -1]) : v;
+  const flat = v.shape!.length === 3 ? o.g.add('Flatten', [v], { axis: attr.int(2) })[0]! : v;
   return T === 1 ? [flat] : o.g.add('Split', [flat], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
 }
 
