@@ -2,7 +2,7 @@
 // on every variant alike: this checkout's train_step.onnx ("head"), another checkout's ("base", --base), and head
 // under other ONNX Runtime session options (--ort). Same synthetic batches and start for all; wall and CPU time
 // (user + system, all threads) per optimizer step, medians over the rounds. On a shared machine compare the ratios.
-//   npx tsx scripts/bench/ab-steps.ts [--base ../before] [--hidden 5 --window 10 --batch 256 --k 10]
+//   npx tsx scripts/bench/ab-steps.ts [--base ../before] [--cell lstm|gru] [--hidden 5 --window 10 --batch 256 --k 10]
 //     [--ort 'name={"intraOpNumThreads":2}' ...] [--rounds 7] [--budget-ms 300]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +26,7 @@ const args = await yargs(hideBin(process.argv))
   .strict()
   .option('base', { type: 'string', describe: 'another checkout (node_modules installed): its train step is "base"' })
   .option('ort', { type: 'string', array: true, default: [] as string[], describe: 'name=JSON: head under these session options' })
+  .option('cell', { type: 'string', choices: ['lstm', 'gru'] as const, default: 'lstm' as const })
   .option('hidden', { type: 'number', default: 5 })
   .option('window', { type: 'number', default: 10 })
   .option('batch', { type: 'number', default: 256 })
@@ -34,7 +35,7 @@ const args = await yargs(hideBin(process.argv))
   .option('budget-ms', { type: 'number', default: 300, describe: 'about how long each variant runs per round' })
   .parseAsync();
 
-const c: ModelConfig = { features: 1, outputs: 1, window: args.window, hidden: args.hidden, layers: 1, dense: [] };
+const c: ModelConfig = { features: 1, outputs: 1, window: args.window, hidden: args.hidden, layers: 1, dense: [], cell: args.cell };
 const adam = makeOptimizer('adam');
 const BASE_OPTIONS: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
 
@@ -100,7 +101,7 @@ for (let round = 0; round < args.rounds; round++) {
 await Promise.all(sessions.map((s) => s.release()));
 const ref = variants.findIndex((v) => v.name === 'head');
 const m = (xs: number[]) => median(xs);
-console.log(`hidden ${c.hidden}, window ${c.window}, batch ${args.batch}, K ${args.k}; ${args.rounds} rounds of ${runs} runs; medians\n`);
+console.log(`${c.cell}, hidden ${c.hidden}, window ${c.window}, batch ${args.batch}, K ${args.k}; ${args.rounds} rounds of ${runs} runs; medians\n`);
 console.log(markdownTable(['variant', 'ms per step', 'vs head', 'CPU ms per step', 'CPU vs head'], variants.map((v, i) => [
   v.name, m(ms[i]!).toFixed(4), (m(ms[i]!) / m(ms[ref]!)).toFixed(3), m(cpu[i]!).toFixed(4), (m(cpu[i]!) / m(cpu[ref]!)).toFixed(3),
 ])));

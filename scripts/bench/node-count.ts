@@ -1,7 +1,7 @@
 // Nodes of one optimizer step (the train step's Loop body), by op type, as built and as ONNX Runtime runs it after
 // its graph optimisations (read back from `optimizedModelFilePath`). At small sizes a step's time follows this
 // count (shared/notes/ort-overheads.md), so it is the first thing to look at before timing a change.
-// Run: npx tsx scripts/bench/node-count.ts [hidden] [window]     (Markdown out)
+// Run: npx tsx scripts/bench/node-count.ts [hidden] [window] [lstm|gru]     (Markdown out)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,9 +44,11 @@ export async function stepNodes(bytes: Uint8Array): Promise<{ built: Nodes; opti
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const hidden = Number(process.argv[2] ?? TUTORIAL.hidden), window = Number(process.argv[3] ?? TUTORIAL.window);
-  const { built, optimised } = await stepNodes(trainStepBytes(modelConfig({ ...TUTORIAL, hidden, window }), 'auto'));
+  const cell = process.argv[4] ?? 'lstm';
+  if (cell !== 'lstm' && cell !== 'gru') throw new Error(`cell: lstm or gru, not ${cell}`);
+  const { built, optimised } = await stepNodes(trainStepBytes({ ...modelConfig({ ...TUTORIAL, hidden, window }), cell }, 'auto'));
   const a = countByOp(built), b = countByOp(optimised);
   const ops = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (b.get(y) ?? 0) - (b.get(x) ?? 0) || x.localeCompare(y));
-  console.log(`hidden ${hidden}, window ${window}: ${built.length} nodes per step as built, ${optimised.length} as ONNX Runtime runs them\n`);
+  console.log(`${cell}, hidden ${hidden}, window ${window}: ${built.length} nodes per step as built, ${optimised.length} as ONNX Runtime runs them\n`);
   console.log(markdownTable(['op', 'built', 'run by ONNX Runtime'], ops.map((op) => [op, String(a.get(op) ?? 0), String(b.get(op) ?? 0)])));
 }

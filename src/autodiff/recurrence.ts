@@ -1,7 +1,9 @@
 // What the gradients of ONNX's recurrent ops (GRU, RNN) share: the forms they support, the previous hidden states
-// rebuilt from Y, the reverse-time recurrence emitted as a Scan (any window) or unrolled (fixed window), and the
-// parameter gradients as one product over all steps and rows.
+// rebuilt from Y, and the reverse-time recurrence emitted as a Scan (any window) or unrolled (fixed window). Both
+// work in the "columns" layout (graph/layers/columns.ts): per step [·, B], all steps [T, ·, B], and the steps'
+// results as columns [·, T·B], so that the parameter gradients are one Gemm over all steps and rows.
 import type { Graph } from '../graph/graph.ts';
+import { sideBySide, stepsOf } from '../graph/layers/columns.ts';
 import { MAX_UNROLLED_WINDOW } from '../graph/layers/lstm.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
@@ -37,31 +39,23 @@ export function previousStates(o: Ops, Ys: Value, h0: Value | null): Value {
   return h0 ? o.concat([h0, before], 0) : o.g.add('Pad', [before, o.ints([1, 0, 0, 0, 0, 0])], {})[0]!;
 }
 
-/** Σ over every step and row of aᵀ·b: [T,B,P] and [T,B,Q] give [P,Q] in one product. Flatten needs no dims, which an
- *  imported graph may not know (initial_h computed at run time). */
-export function sumOuter(o: Ops, a: Value, b: Value): Value {
-  const rows = (v: Value) => o.g.add('Flatten', [v], { axis: attr.int(2) })[0]!;
-  return o.gemm(rows(a), rows(b), null, { transA: true });
-}
-
-/** One step of a reverse recurrence, written once for both forms: in a Scan body the values are [B,*], unrolled
- *  they are [1,B,*], so a step must only use ops that do not care (elementwise, MatMul, Concat on axis -1). */
+/** One step of a reverse recurrence, written once for both forms: every value is a step's columns [·, B]. */
 export type ReverseStep = (b: Ops, carry: Value[], xs: Value[]) => { carry: Value[]; out: Value[] };
 
-/** Runs `step` for t = T-1 … 0 over the steps of `xs` ([T,B,*] each) from the carries `init` ([B,*] each):
- *  unrolled when T is given, else as a Scan. Returns the carries after step 0 ([1,B,*] each) and the steps' outputs
- *  in time order ([T,B,*] each). */
+/** Runs `step` for t = T-1 … 0 over the steps of `xs` ([T,·,B] each) from the carries `init` ([·,B] each):
+ *  unrolled when T is given, else as a Scan. Returns the carries after step 0 ([·,B] each) and the steps' outputs as
+ *  columns ([·, T·B] each, step-major). */
 export function reverseRecurrence(o: Ops, name: string, T: number | null, init: Value[], xs: Value[], step: ReverseStep): { final: Value[]; outs: Value[] } {
   if (T !== null) {
-    const steps = xs.map((v) => (T === 1 ? [v] : o.split(v, 0, new Array<number>(T).fill(1))));
-    let carry = init.map((v) => o.unsqueeze(v, [0]));
+    const steps = xs.map((v) => stepsOf(o, v, T));
+    let carry = init;
     const outs: Value[][] = [];
     for (let t = T - 1; t >= 0; t--) {
       const r = step(o, carry, steps.map((s) => s[t]!));
       carry = r.carry;
       outs[t] = r.out;
     }
-    return { final: carry, outs: outs[0]!.map((_, k) => (T === 1 ? outs[0]![k]! : o.concat(outs.map((os) => os[k]!), 0))) };
+    return { final: carry, outs: outs[0]!.map((_, k) => (T === 1 ? outs[0]![k]! : o.concat(outs.map((os) => os[k]!), 1))) };
   }
   const body = o.g.subgraph(name);
   const b = new Ops(body);
@@ -70,7 +64,7 @@ export function reverseRecurrence(o: Ops, name: string, T: number | null, init: 
   const r = step(b, carryIn, xsIn);
   for (const v of [...r.carry, ...r.out]) body.output(v);
   const results = scan(o.g, body, init, xs);
-  return { final: results.slice(0, init.length).map((v) => o.unsqueeze(v, [0])), outs: results.slice(init.length) };
+  return { final: results.slice(0, init.length), outs: results.slice(init.length).map((v) => sideBySide(o, v)) };
 }
 
 /** A Scan running `body` over `xs` in reverse, its scan outputs stacked in time order. */

@@ -14,7 +14,8 @@ import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, stacked, stepsOf, type LstmResiduals, type StackedGates, type StepGates } from '../../graph/layers/lstm.ts';
+import { sequenceColumns, sideBySide, stacked, stateColumns, stepsOf } from '../../graph/layers/columns.ts';
+import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, type LstmResiduals, type StackedGates, type StepGates } from '../../graph/layers/lstm.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -166,7 +167,7 @@ function reverseRecurrence(o: Ops, r: Reverse, Rm: Value, T: number | null, unro
   body.output(b.mul(dc, ft));
   body.output(dGt);
   const outs = scan(o.g, body, [r.dYh ?? zeros(), r.dYc ?? zeros()], [A, all(r.Bcat), all(r.f), ...(r.dY ? [r.dY] : [])], 1);
-  return { cols: o.reshape(o.transpose(outs[2]!, [1, 0, 2]), [4 * H, -1]), steps: null }; // [T, 4H, B] -> [4H, T·B]
+  return { cols: sideBySide(o, outs[2]!), steps: null }; // [T, 4H, B] -> [4H, T·B]
 }
 
 defineGrad('LSTM', (c) => {
@@ -192,8 +193,8 @@ defineGrad('LSTM', (c) => {
 
   // 4. The recurrence. The output gradients arrive as the LSTM op lays them out ([T, 1, B, H], [1, B, H]).
   const GY = c.GO(0), GYh = c.GO(1), GYc = c.GO(2);
-  const columns = (v: Value | null) => v && o.transpose(o.squeeze(v, [0]), [1, 0]); // [1, B, H] -> [H, B]
-  const dY = GY ? o.transpose(o.squeeze(GY, [1]), [0, 2, 1]) : null;
+  const columns = (v: Value | null) => v && stateColumns(o, v);
+  const dY = GY ? sequenceColumns(o, GY) : null;
   const rec = reverseRecurrence(o, { ...factors(o, r.gates, H), dY, dYh: columns(GYh), dYc: columns(GYc) }, R4, T, unrolled, H);
   // dG as columns [4H, T·B] for the products over all steps (made only when one is needed).
   let cols = rec.cols;

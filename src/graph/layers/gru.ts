@@ -5,6 +5,7 @@
 import type { Ops } from '../ops.ts';
 import { attr } from '../node.ts';
 import type { Value } from '../value.ts';
+import { sequenceRows, stacked, stateColumns, stateRows, stepsOf } from './columns.ts';
 
 export interface GruParams {
   W: Value; // [1, 3H, F]
@@ -19,8 +20,43 @@ export interface GruOptions {
   initialH?: Value;
 }
 
-/** What the unrolled forward pass keeps for the GRU rule, all [T,B,H]: the hidden states and the gates. */
-export type GruSaved = { Ys: Value; Z: Value; Rg: Value; Hc: Value };
+/** What the GRU rule needs of the forward pass, in the "columns" layout (columns.ts): per step [·, B], all steps
+ *  [T, ·, B], so that splitting the gates or the steps moves whole contiguous blocks. With
+ *  h = ĥ + z·(h₋₁ − ĥ), ĥ = tanh(x·Wĥ + r·q) (linear_before_reset 1, q = Rĥ·h₋₁ + Rbĥ) or tanh(x·Wĥ + Rĥ·(r·h₋₁) + …). */
+export interface GruResiduals {
+  /** σ of the update and reset gates, z then r [T, 2H, B]. */
+  S: Value;
+  /** The candidate ĥ [T, H, B]. */
+  Hc: Value;
+  /** h₋₁ − ĥ [T, H, B]. */
+  D: Value;
+  /** The reset gate times what it scales: r·q, or r·h₋₁ without linear_before_reset [T, H, B]. */
+  RX: Value;
+  /** Without linear_before_reset, r·h₋₁ again as columns [H, T·B] (step-major): the candidate's recurrent input. */
+  RXcols?: Value;
+  /** h₋₁ as columns [H, T·B], step-major (initial_h or zero at t = 0). */
+  Hprev: Value;
+  /** The input as rows [T·B, F]. */
+  X: Value;
+}
+
+/** The composite's residuals, typed (Graph.composite stores them as a record). */
+export function gruResiduals(saved: Record<string, Value | Value[]>): GruResiduals {
+  const { S, Hc, D, RX, RXcols, Hprev, X } = saved;
+  const one = (v: Value | Value[] | undefined) => (v && !Array.isArray(v) ? v : null);
+  if (!one(S) || !one(Hc) || !one(D) || !one(RX) || !one(Hprev) || !one(X)) throw new Error('GRU composite: residuals missing');
+  return { S, Hc, D, RX, Hprev, X, ...(one(RXcols) ? { RXcols } : {}) } as GruResiduals;
+}
+
+/** The biases as columns: what joins the input side of every gate [3H, 1] (all of them, or with
+ *  linear_before_reset all but R's candidate bias), and that bias Rbĥ [H, 1] when it stays inside the reset gate. */
+export function gruBiasColumns(o: Ops, B: Value, hidden: number, lbr: boolean): { input: Value; rbh: Value | null } {
+  const H = hidden;
+  const halves = o.reshape(B, [2, 3 * H]);
+  const keep = lbr ? o.mul(halves, o.floats([2, 3 * H], Array.from({ length: 6 * H }, (_, k) => (k >= 5 * H ? 0 : 1)))) : halves;
+  const input = o.reshape(o.reduceSum(keep, [0], false), [3 * H, 1]);
+  return { input, rbh: lbr ? o.reshape(o.split(B, 1, [5 * H, H])[1]!, [H, 1]) : null };
+}
 
 export function gruParamShapes(features: number, hidden: number): Record<keyof GruParams, number[]> {
   return { W: [1, 3 * hidden, features], R: [1, 3 * hidden, hidden], B: [1, 6 * hidden] };
@@ -33,42 +69,56 @@ const attrsOf = (hidden: number, opts: GruOptions) => ({
 
 const inputsOf = (xTime: Value, p: GruParams, opts: GruOptions) => [xTime, p.W, p.R, p.B, ...(opts.initialH ? [null, opts.initialH] : [])];
 
-/** The same layer unrolled into standard ops (fixed window), declared as a composite GRU whose gates the GRU rule
- *  reuses: the input products of all steps in one MatMul, one recurrent MatMul a step. */
+/** The same layer unrolled into standard ops (fixed window), declared as a composite GRU whose residuals the GRU
+ *  rule reuses. The input products of all steps are one MatMul; a step is a Gemm (R_zr·h plus the input part) into
+ *  one Sigmoid for both gates, a Split along the gate axis, a second Gemm for the candidate, and elementwise ops, all
+ *  on columns [·, B] (see GruResiduals). */
 export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, opts: GruOptions = {}): { Y: Value; Yh: Value } {
   const T = xTime.shape?.[0];
-  if (typeof T !== 'number') throw new Error('an unrolled GRU needs a fixed window');
+  const F = xTime.shape?.[2];
+  if (typeof T !== 'number' || typeof F !== 'number') throw new Error('an unrolled GRU needs a fixed window and feature count');
   const H = hidden;
   const lbr = opts.linearBeforeReset !== false;
   const from = o.g.nodes.length;
-  const RmT = o.transpose(o.squeeze(p.R, [0]), [1, 0]); // [H, 3H]
-  const [RzrT, RhT] = o.split(RmT, 1, [2 * H, H]);
-  const [wb, rb] = o.split(p.B, 1, [3 * H, 3 * H]);
-  const [rbzr, rbh] = o.split(rb!, 1, [2 * H, H]);
-  // Biases outside the reset gate join the input side: all of them, or with linear_before_reset all but R's h bias.
-  const bias = o.add(wb!, lbr ? o.concat([rbzr!, o.floats([1, H], new Float32Array(H))], 1) : rb!);
-  const pre = o.add(o.matmul(xTime, o.transpose(o.squeeze(p.W, [0]), [1, 0])), bias); // [T, B, 3H]
-  const pres = T === 1 ? [pre] : o.split(pre, 0, new Array<number>(T).fill(1));
-  const hs: Value[] = [], zs: Value[] = [], rs: Value[] = [], hcs: Value[] = [];
+  const [Rzr, Rh] = o.split(o.squeeze(p.R, [0]), 0, [2 * H, H]) as [Value, Value];
+  const bias = gruBiasColumns(o, p.B, H, lbr);
+  const pre = o.add(o.matmul(o.squeeze(p.W, [0]), o.transpose(xTime, [0, 2, 1])), bias.input); // [T, 3H, B]
+  const [preZr, preH] = o.split(pre, 1, [2 * H, H]);
+  const xzr = stepsOf(o, preZr!, T), xh = stepsOf(o, preH!, T);
+  // h₋₁ of the first step [H, B]: initial_h, or zeros.
+  const h0 = opts.initialH ? stateColumns(o, opts.initialH) : null;
+  const first = h0 ?? o.g.add('ConstantOfShape', [o.shape(xh[0]!)], {})[0]!;
+  const hs: Value[] = [], ss: Value[] = [], hcs: Value[] = [], ds: Value[] = [], rxs: Value[] = [];
   for (let t = 0; t < T; t++) {
-    const [xzr, xh] = o.split(pres[t]!, 2, [2 * H, H]);
-    const hPrev = t === 0 ? opts.initialH : hs[t - 1];
-    // With linear_before_reset, one product h·Rᵀ serves both the gates and the candidate.
-    const hp = hPrev && lbr ? o.split(o.matmul(hPrev, RmT), 2, [2 * H, H]) : null;
-    const zr = o.sigmoid(hPrev ? o.add(xzr!, hp ? hp[0]! : o.matmul(hPrev, RzrT!)) : xzr!);
-    const [z, r] = o.split(zr, 2, [H, H]);
-    const inner = lbr ? o.mul(r!, hp ? o.add(hp[1]!, rbh!) : rbh!) : hPrev ? o.matmul(o.mul(r!, hPrev), RhT!) : null;
-    const hc = o.tanh(inner ? o.add(xh!, inner) : xh!);
-    // h = (1 - z)·hc + z·h_prev = hc + z·(h_prev - hc); h_prev = 0 at the first step unless initial_h is given.
-    hs.push(hPrev ? o.add(hc, o.mul(z!, o.sub(hPrev, hc))) : o.sub(hc, o.mul(z!, hc)));
-    zs.push(z!), rs.push(r!), hcs.push(hc);
+    const hPrev = t === 0 ? h0 : hs[t - 1]!;
+    const s = o.sigmoid(hPrev ? o.gemm(Rzr, hPrev, xzr[t]!) : xzr[t]!);
+    const [z, r] = o.split(s, 0, [H, H]) as [Value, Value];
+    let rx: Value, hc: Value;
+    if (lbr) {
+      rx = o.mul(r, hPrev ? o.gemm(Rh, hPrev, bias.rbh) : bias.rbh!);
+      hc = o.tanh(o.add(xh[t]!, rx));
+    } else if (hPrev) {
+      rx = o.mul(r, hPrev);
+      hc = o.tanh(o.gemm(Rh, rx, xh[t]!));
+    } else {
+      hc = o.tanh(xh[t]!);
+      rx = first; // r·h₋₁ with h₋₁ = 0
+    }
+    // h = (1 − z)·ĥ + z·h₋₁ = ĥ + z·(h₋₁ − ĥ); h₋₁ = 0 at the first step unless initial_h is given.
+    const d = hPrev ? o.sub(hPrev, hc) : o.neg(hc);
+    hs.push(o.add(hc, o.mul(z, d)));
+    ss.push(s), hcs.push(hc), ds.push(d), rxs.push(rx);
   }
-  const cat = (vs: Value[]) => (vs.length === 1 ? vs[0]! : o.concat(vs, 0));
-  const Ys = cat(hs);
-  const Y = o.unsqueeze(Ys, [1]);
-  const Yh = hs[T - 1]!;
-  const saved: GruSaved = { Ys, Z: cat(zs), Rg: cat(rs), Hc: cat(hcs) };
-  o.g.composite('GRU', from, inputsOf(xTime, p, opts), [Y, Yh], attrsOf(H, opts), saved);
+  const columns = (vs: Value[]) => (vs.length === 1 ? vs[0]! : o.concat(vs, 1));
+  // Outputs as the GRU op gives them: Y [T, 1, B, H], Y_h [1, B, H].
+  const Y = sequenceRows(o, hs);
+  const Yh = stateRows(o, hs[T - 1]!);
+  const saved: GruResiduals = {
+    S: stacked(o, ss), Hc: stacked(o, hcs), D: stacked(o, ds), RX: stacked(o, rxs),
+    ...(lbr ? {} : { RXcols: columns(rxs) }),
+    Hprev: columns([first, ...hs.slice(0, -1)]), X: o.reshape(xTime, [-1, F]),
+  };
+  o.g.composite('GRU', from, inputsOf(xTime, p, opts), [Y, Yh], attrsOf(H, opts), { ...saved });
   return { Y, Yh };
 }
 

@@ -3,6 +3,7 @@
 import type { Ops } from '../ops.ts';
 import { attr } from '../node.ts';
 import type { Value } from '../value.ts';
+import { sequenceRows, stateRows, stepsOf } from './columns.ts';
 
 /** Windows up to this many steps are unrolled by default, forward and backward (it measured faster: docs/perf.md);
  *  longer ones use the LSTM op and a Scan, whose graphs do not grow with the window. */
@@ -18,11 +19,8 @@ export function lstmParamShapes(features: number, hidden: number): Record<keyof 
   return { W: [1, 4 * hidden, features], R: [1, 4 * hidden, hidden], B: [1, 8 * hidden] };
 }
 
-/** What the LSTM rule needs of the forward pass, in the "columns" layout: every per-step tensor is [·, B] (features
- *  or gates down, the batch across), every all-steps tensor [T, ·, B]. Splitting the gates of a step, or the steps of
- *  a tensor, is then a split along a leading axis: whole contiguous blocks. In the [B, 4H] layout each such split or
- *  concat copied one run of H floats per row, and at the tutorial size those copies were a third of a training step
- *  (docs/perf.md). */
+/** What the LSTM rule needs of the forward pass, in the "columns" layout (columns.ts): every per-step tensor is
+ *  [·, B] (features or gates down, the batch across), every all-steps tensor [T, ·, B]. */
 export interface LstmResiduals {
   gates: StepGates | StackedGates;
   /** The previous step's hidden state, zero at t = 0: [H, T·B] (columns, step-major) or [T·B, H] (rows). */
@@ -79,19 +77,6 @@ export function cellGateScale(o: Ops, hidden: number, scale = 2): Value {
   return o.floats([4 * hidden, 1], Array.from({ length: 4 * hidden }, (_, k) => (k >= 3 * hidden ? scale : 1)));
 }
 
-/** The T steps of v, one [n, B] tensor each: v is [T·n, B] or [T, n, B] (n from v's shape unless given). */
-export function stepsOf(o: Ops, v: Value, T: number, n = v.shape?.[1]): Value[] {
-  const s = v.shape!;
-  const flat = s.length === 3 ? o.reshape(v, [T * (n as number), -1]) : v;
-  return T === 1 ? [flat] : o.g.add('Split', [flat], { axis: attr.int(0), num_outputs: attr.int(T) }, { count: T });
-}
-
-/** Per-step [n, B] tensors stacked as [T, n, B]. */
-export function stacked(o: Ops, vs: Value[]): Value {
-  const n = vs[0]!.shape![0] as number;
-  return o.reshape(vs.length === 1 ? vs[0]! : o.concat(vs, 0), [vs.length, n, -1]);
-}
-
 /** The same layer unrolled into standard ops (fixed window): ONNX Runtime's CPU LSTM kernel costs more than the
  *  ten small nodes a step this takes (docs/perf.md), and the steps' gates and cell states are kept for the
  *  backward pass, which then has nothing to recompute. Declared as a composite, so autodiff uses the LSTM rule.
@@ -129,12 +114,12 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   }
   const zeros = o.g.add('ConstantOfShape', [o.shape(hs[0]!)], {})[0]!; // [H, B]
   // Outputs as the LSTM op gives them: Y [T, 1, B, H], Y_h [1, B, H].
-  const Y = o.reshape(o.transpose(stacked(o, hs), [0, 2, 1]), [T, 1, -1, H]);
-  const Yh = o.unsqueeze(o.transpose(hs[T - 1]!, [1, 0]), [0]);
+  const Y = sequenceRows(o, hs);
+  const Yh = stateRows(o, hs[T - 1]!);
   const prev = (vs: Value[]) => [zeros, ...vs.slice(0, -1)];
   const record: Record<string, Value | Value[]> = {
     s: ss, i: is, o: os, f: fs, g: gs, tc: tcs, h: hs, cprev: prev(cs),
-    xa: stepsOf(o, xa, T, F + 1), Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
+    xa: stepsOf(o, xa, T), Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
   };
   o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, record);
   return { Y, Yh };
