@@ -21,17 +21,20 @@ export interface StepSize {
   features: number;
 }
 
-/** Multiply-adds per extra thread: below this, one thread. The recurrent product of a time step,
- *  batch × 4·hidden × (hidden + features), is the largest piece of work ONNX Runtime can split across threads; at
- *  small sizes each node is a few microseconds of work, and waking a second thread for every one of ~250 nodes a
- *  step costs more than it saves (2 threads doubled the step at hidden 5: docs/perf.md). */
+/** Multiply-adds of a time step's recurrent product, batch × 4·hidden × (hidden + features), from which a second
+ *  thread pays: the scaling grid on a quiet 2-core machine (docs/bench.md) had 2 threads 1.3–1.6× faster from ~1M
+ *  (hidden 32 batch 256, hidden 128 batch 64) and level or slower below (at hidden 5 each of ~300 nodes a step is a
+ *  few microseconds of work, and waking a second thread for it costs more than it saves). */
+export const MACS_FOR_TWO_THREADS = 2 ** 19;
+/** Beyond two, one thread per this many multiply-adds (not measured past 2 cores: kept as it was). */
 export const MACS_PER_THREAD = 2 ** 22;
 
-/** 'auto': one thread for small steps, then one more per MACS_PER_THREAD multiply-adds of a time step's product,
- *  at most the machine's cores. */
+/** 'auto': one thread for small steps, two from MACS_FOR_TWO_THREADS, then one per MACS_PER_THREAD multiply-adds
+ *  of a time step's product, at most the machine's cores. */
 export function autoThreads(s: StepSize, cores = availableParallelism()): number {
   const macs = s.batch * 4 * s.hidden * (s.hidden + s.features);
-  return Math.max(1, Math.min(cores, Math.floor(macs / MACS_PER_THREAD)));
+  if (macs < MACS_FOR_TWO_THREADS) return 1;
+  return Math.max(1, Math.min(cores, Math.max(2, Math.floor(macs / MACS_PER_THREAD))));
 }
 
 export function resolveThreads(t: Threads | undefined, s: StepSize): number {
