@@ -92,9 +92,8 @@ export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number
   const W2 = o.mul(o.squeeze(p.W, [0]), scale); // [4H, F]
   const R2 = o.mul(o.squeeze(p.R, [0]), scale); // [4H, H]
   const b2 = o.mul(o.reshape(o.reduceSum(o.reshape(p.B, [2, 4 * H]), [0], false), [4 * H, 1]), scale); // input + recurrent bias
-  // Input contributions of all steps in one product, [T, 4H, B]; only R·h is left inside the recurrence.
-  // The input part of all steps in one product, the bias included through a row of ones under each step's input
-  // columns ([T, F+1, B]); the rule reuses those columns for dW and dB step by step.
+  // The input part of all steps in one product [T, 4H, B], the bias included through a row of ones under each step's
+  // input columns ([T, F+1, B]; the rule reuses them for dW and dB step by step): only R·h is left to the recurrence.
   const xt = o.transpose(xTime, [0, 2, 1]); // [T, F, B]
   const ones = o.expand(o.floats([1, 1, 1], [1]), o.concat([o.ints([T, 1]), o.shape(xt, 2)], 0)); // [T, 1, B]
   const xa = o.concat([xt, ones], 1); // [T, F+1, B]
