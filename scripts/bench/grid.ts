@@ -51,6 +51,10 @@ export async function runGrid(points: readonly GridPoint[], o: { repeats: number
   const cores = os.availableParallelism();
   const none = summarize([]);
   const rows: GridRow[] = [];
+  // The children import their frameworks when they start: wait for that (one tiny request each) before timing
+  // anything, or the first size's ingraph figure shares the cores with torch's and TF.js's start-up.
+  const tiny = { hidden: 2, window: 2, batch: 2, threads: 1, repeats: 1, budgetMs: 1 };
+  await Promise.all([o.torch?.measure(tiny), o.tfjs?.measure(tiny)]);
   for (const p of points) {
     const ms: Record<GridContender, Summary> = { 'ingraph-1': none, 'torch-1': none, 'tfjs-1': none, 'ingraph-all': none, 'torch-all': none };
     for (const threads of [1, cores]) {
