@@ -3,7 +3,7 @@
 // work in the "columns" layout (graph/layers/columns.ts): per step [·, B], all steps [T, ·, B], and the steps'
 // results as columns [·, T·B], so that the parameter gradients are one Gemm over all steps and rows.
 import type { Graph } from '../graph/graph.ts';
-import { sideBySide, stepsOf } from '../graph/layers/columns.ts';
+import { sideBySide, stacked, stepsOf } from '../graph/layers/columns.ts';
 import { MAX_UNROLLED_WINDOW } from '../graph/layers/lstm.ts';
 import { attr } from '../graph/node.ts';
 import { Ops } from '../graph/ops.ts';
@@ -42,12 +42,20 @@ export function previousStates(o: Ops, Ys: Value, h0: Value | null): Value {
 /** One step of a reverse recurrence, written once for both forms: every value is a step's columns [·, B]. */
 export type ReverseStep = (b: Ops, carry: Value[], xs: Value[]) => { carry: Value[]; out: Value[] };
 
-/** Runs `step` for t = T-1 … 0 over the steps of `xs` ([T,·,B] each) from the carries `init` ([·,B] each):
- *  unrolled when T is given, else as a Scan. Returns the carries after step 0 ([·,B] each) and the steps' outputs as
- *  columns ([·, T·B] each, step-major). */
-export function reverseRecurrence(o: Ops, name: string, T: number | null, init: Value[], xs: Value[], step: ReverseStep): { final: Value[]; outs: Value[] } {
+/** What a reverse recurrence gives back: the carries after step 0 ([·, B] each); its outputs per step when unrolled
+ *  (`steps[k][t]`, [·, B]), for products step by step on tensors still in cache; and output k as columns
+ *  ([·, T·B], step-major), made on first use. */
+export interface Reversed {
+  final: Value[];
+  steps: Value[][] | null;
+  cols: (k: number) => Value;
+}
+
+/** Runs `step` for t = T-1 … 0 over the steps of `xs` (each [T,·,B], or already a list of T [·,B] tensors) from the
+ *  carries `init` ([·,B] each): unrolled when T is given, else as a Scan. */
+export function reverseRecurrence(o: Ops, name: string, T: number | null, init: Value[], xs: (Value | Value[])[], step: ReverseStep): Reversed {
   if (T !== null) {
-    const steps = xs.map((v) => stepsOf(o, v, T));
+    const steps = xs.map((v) => (Array.isArray(v) ? v : stepsOf(o, v, T)));
     let carry = init;
     const outs: Value[][] = [];
     for (let t = T - 1; t >= 0; t--) {
@@ -55,16 +63,21 @@ export function reverseRecurrence(o: Ops, name: string, T: number | null, init: 
       carry = r.carry;
       outs[t] = r.out;
     }
-    return { final: carry, outs: outs[0]!.map((_, k) => (T === 1 ? outs[0]![k]! : o.concat(outs.map((os) => os[k]!), 1))) };
+    const byOutput = outs[0]!.map((_, k) => outs.map((os) => os[k]!));
+    const made: Value[] = [];
+    const cols = (k: number) => (made[k] ??= T === 1 ? byOutput[k]![0]! : o.concat(byOutput[k]!, 1));
+    return { final: carry, steps: byOutput, cols };
   }
+  const all = xs.map((v) => (Array.isArray(v) ? stacked(o, v) : v));
   const body = o.g.subgraph(name);
   const b = new Ops(body);
   const carryIn = init.map((v, k) => body.input(`${name}_carry${k}`, v.dtype, v.shape!, true));
-  const xsIn = xs.map((v, k) => body.input(`${name}_x${k}`, v.dtype, v.shape!.slice(1), true));
+  const xsIn = all.map((v, k) => body.input(`${name}_x${k}`, v.dtype, v.shape!.slice(1), true));
   const r = step(b, carryIn, xsIn);
   for (const v of [...r.carry, ...r.out]) body.output(v);
-  const results = scan(o.g, body, init, xs);
-  return { final: results.slice(0, init.length), outs: results.slice(init.length).map((v) => sideBySide(o, v)) };
+  const results = scan(o.g, body, init, all);
+  const cols = results.slice(init.length).map((v) => sideBySide(o, v));
+  return { final: results.slice(0, init.length), steps: null, cols: (k) => cols[k]! };
 }
 
 /** A Scan running `body` over `xs` in reverse, its scan outputs stacked in time order. */

@@ -366,6 +366,7 @@ for (const [name, c] of Object.entries(convCases)) {
 
 // --- LSTM ----------------------------------------------------------------------------------------------------------
 const F = 2, H = 3, B = 2;
+const HIDDEN = H; // recurrentCase's default
 function uniform(seed: number, n: number, bound: number): Float64Array {
   const rng = Rng.derive(seed, 'lstm-case');
   return Float64Array.from({ length: n }, () => rng.uniform(-bound, bound));
@@ -481,9 +482,10 @@ define('MeanSquaredError', 'MSE composite, symbolic batch, target not differenti
 
 // --- GRU and RNN ---------------------------------------------------------------------------------------------------
 /** ONNX's GRU (3 gates) or RNN (1): X [T,B,F], W, R, optionally B and initial_h, in PyTorch-like ranges. */
-interface RecCase { T: number; use: LstmOut; bias?: boolean; h0?: boolean; lbr?: 0 | 1; recurrence?: RecurrenceMode; seed: number }
+interface RecCase { T: number; use: LstmOut; bias?: boolean; h0?: boolean; lbr?: 0 | 1; recurrence?: RecurrenceMode; seed: number; hidden?: number }
 function recurrentCase(op: 'GRU' | 'RNN', c: RecCase): GradCheck {
   const G = op === 'GRU' ? 3 : 1;
+  const H = c.hidden ?? HIDDEN;
   const wb = 1 / Math.sqrt(H);
   const bias = c.bias ?? true;
   const inputs = [
@@ -544,24 +546,31 @@ for (const [op, recurrence] of [['GRU', 'unrolled'], ['GRU', 'scan'], ['RNN', 'u
     },
   });
 }
-// The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept.
+// The composite: the GRU unrolled into standard ops, differentiated by the GRU rule with the gates it kept. At hidden 8
+// the rule works per step (factors and parameter gradients from each step's own tensors), below it over all steps.
 for (const linearBeforeReset of [false, true]) {
-  for (const T of [1, 3, 12]) {
-    define('GRU', `composite GRU (unrolled forward), linear_before_reset ${+linearBeforeReset}, window ${T}, using both`, {
-      ...recurrentCase('GRU', { T, use: 'both', seed: 700 + T + (linearBeforeReset ? 50 : 0) }),
-      build: (o, [X, W, R, Bv]) => {
-        const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset });
-        return [Y, Yh];
-      },
-    }, { lacks: ['GRU', 'Scan'] });
+  for (const hidden of [H, 8]) {
+    const size = hidden === H ? '' : `, hidden ${hidden}`;
+    for (const T of [1, 3, 12]) {
+      define('GRU', `composite GRU (unrolled forward), linear_before_reset ${+linearBeforeReset}, window ${T}${size}, using both`, {
+        ...recurrentCase('GRU', { T, use: 'both', hidden, seed: 700 + T + (linearBeforeReset ? 50 : 0) + (hidden === H ? 0 : hidden) }),
+        build: (o, [X, W, R, Bv]) => {
+          const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, hidden, { linearBeforeReset });
+          return [Y, Yh];
+        },
+      }, { lacks: ['GRU', 'Scan'] });
+    }
+    for (const recurrence of ['unrolled', 'scan'] as const) {
+      // With a Scan the rule stacks the per-step factors and forms the parameter gradients over all steps.
+      define('GRU', `composite GRU, linear_before_reset ${+linearBeforeReset}${size}, ${recurrence} backward, with initial_h (differentiated too)`, {
+        ...recurrentCase('GRU', { T: 4, use: 'both', h0: true, recurrence, hidden, seed: 760 + (linearBeforeReset ? 50 : 0) + (recurrence === 'scan' ? 5 : 0) + (hidden === H ? 0 : hidden) }),
+        build: (o, [X, W, R, Bv, h0]) => {
+          const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, hidden, { linearBeforeReset, initialH: h0! });
+          return [Y, Yh];
+        },
+      }, recurrence === 'scan' ? { lacks: ['GRU'], has: ['Scan'] } : { lacks: ['GRU', 'Scan'] });
+    }
   }
-  define('GRU', `composite GRU, linear_before_reset ${+linearBeforeReset}, with initial_h (differentiated too)`, {
-    ...recurrentCase('GRU', { T: 4, use: 'both', h0: true, seed: 760 + (linearBeforeReset ? 50 : 0) }),
-    build: (o, [X, W, R, Bv, h0]) => {
-      const { Y, Yh } = gruUnrolled(o, X!, { W: W!, R: R!, B: Bv! }, H, { linearBeforeReset, initialH: h0! });
-      return [Y, Yh];
-    },
-  }, { lacks: ['GRU', 'Scan'] });
   define('GRU', `stacked composite GRU, 2 layers, linear_before_reset ${+linearBeforeReset}, last step of the top layer`, {
     inputs: ['x', 'W1', 'R1', 'B1', 'W2', 'R2', 'B2'].map((n, k) => {
       const dims = [[B, 5, F], [1, 3 * H, F], [1, 3 * H, H], [1, 6 * H], [1, 3 * H, H], [1, 3 * H, H], [1, 6 * H]][k]!;

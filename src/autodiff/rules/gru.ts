@@ -3,16 +3,17 @@
 // the previous step runs once for all steps:
 //   1. the gates z, r and the candidate ĥ of every step from X, W, R, B and the hidden states shifted by one step
 //      (an unrolled forward pass, declared as a composite GRU, hands them over instead);
-//   2. every per-step factor of the backward recurrence;
+//   2. every per-step factor of the backward recurrence (from an unrolled forward, per step from that step's tensors);
 //   3. only the truly sequential part (dh through R and z) in reverse, as a Scan or unrolled;
-//   4. dW, dR, dB, dX and d initial_h with one Gemm each over all steps and rows.
+//   4. dX and d initial_h with one Gemm over all steps and rows; dW, dR, dB the same, or, from an unrolled forward
+//      and recurrence, step by step (a Gemm with the running sum as its C input) on tensors still in cache.
 // With a = pre-activations and h = ĥ + z·(h₋₁ − ĥ):  da_z = dh·(h₋₁ − ĥ)·z(1−z),  da_ĥ = dh·(1−z)(1−ĥ²), and
 //   linear_before_reset 1 (ĥ = tanh(Wĥ·x + r·q), q = Rĥ·h₋₁ + Rbĥ): da_r = da_ĥ·(r·q)(1−r), dq = da_ĥ·r,
 //     dh₋₁ = dh·z + Rᵀ·[da_z; da_r; dq];
 //   linear_before_reset 0 (ĥ = tanh(Wĥ·x + Rĥ·(r·h₋₁) + …)): ds = Rĥᵀ·da_ĥ, da_r = ds·(r·h₋₁)(1−r),
 //     dh₋₁ = dh·z + R_zrᵀ·[da_z; da_r] + ds·r.
-import { gruBiasColumns, gruResiduals, type GruResiduals } from '../../graph/layers/gru.ts';
-import { rowsOf, sequenceColumns, sideBySide, stateColumns, stateRows } from '../../graph/layers/columns.ts';
+import { gruBiasColumns, gruResiduals, type GruResiduals, type GruStackedGates, type GruStepGates } from '../../graph/layers/gru.ts';
+import { rowsOf, sequenceColumns, sideBySide, stacked, stateColumns, stateRows } from '../../graph/layers/columns.ts';
 import type { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
 import { checkRecurrentForm, previousStates, reverseRecurrence, unrolledWindow } from '../recurrence.ts';
@@ -25,7 +26,7 @@ function recompute(o: Ops, X: Value, Wm: Value, Rzr: Value, Rh: Value, Bias: Val
   const xw = o.matmul(Wm, o.transpose(X, [0, 2, 1])); // [T, 3H, B]
   const [xzr, xh] = o.split(bias ? o.add(xw, bias.input) : xw, 1, [2 * H, H]) as [Value, Value];
   const S = o.sigmoid(o.add(xzr, o.matmul(Rzr, Hp)));
-  const r = o.split(S, 1, [H, H])[1]!;
+  const [z, r] = o.split(S, 1, [H, H]) as [Value, Value];
   let RX: Value, Hc: Value;
   if (lbr) {
     const q = o.matmul(Rh, Hp);
@@ -35,8 +36,47 @@ function recompute(o: Ops, X: Value, Wm: Value, Rzr: Value, Rh: Value, Bias: Val
     RX = o.mul(r, Hp);
     Hc = o.tanh(o.add(xh, o.matmul(Rh, RX)));
   }
-  return { S, Hc, D: o.sub(Hp, Hc), RX, ...(lbr ? {} : { RXcols: sideBySide(o, RX) }), Hprev: sideBySide(o, Hp), X: rowsOf(o, X) };
+  const gates = { kind: 'stacked' as const, S, Hc, ZD: o.mul(z, o.sub(Hp, Hc)), RX };
+  return { gates, ...(lbr ? {} : { RXcols: sideBySide(o, RX) }), Hprev: sideBySide(o, Hp), X: rowsOf(o, X) };
 }
+
+/** What one step (per-step tensors [·, B], axis 0) or all steps ([T, ·, B], axis 1) give the recurrence:
+ *  da_z = dh·Kz, da_ĥ = dh·Kh, and da_r = dh·Kh·Kr (linear_before_reset) or ds·Kr, with Kz = z(1−z)·(h₋₁ − ĥ),
+ *  Kh = (1−z)(1−ĥ²) and Kr = r(1−r) times what r scales. With linear_before_reset, one block
+ *  K = [Kh; Kz; Kh·Kr; Kh·r] (Kh·Kr = (Kh − Kh·r)·r·q) and z; without, Kh, [Kz; Kr] (one Mul with 1 − [z; r]), z and r.
+ *  Few nodes: per step they are launched T times. */
+function factorsOf(o: Ops, one: Value, g: { s: Value; z: Value; r: Value; hc: Value; zd: Value; rx: Value }, axis: number, lbr: boolean): Value[] {
+  const omz = o.sub(one, g.z);
+  const Kh = o.mul(omz, o.sub(one, o.mul(g.hc, g.hc)));
+  if (!lbr) return [Kh, o.mul(o.concat([g.zd, g.rx], axis), o.sub(one, g.s)), g.z, g.r];
+  const u = o.mul(Kh, g.r);
+  return [o.concat([Kh, o.mul(g.zd, omz), o.mul(o.sub(Kh, u), g.rx), u], axis), g.z];
+}
+
+/** Step 2: the factors, per step from an unrolled forward's own tensors (each a list over the steps), else for all
+ *  steps at once. */
+function factors(o: Ops, g: GruStepGates | GruStackedGates, H: number, lbr: boolean): (Value | Value[])[] {
+  const one = o.scalar(1);
+  if (g.kind === 'stacked') {
+    const [z, r] = o.split(g.S, 1, [H, H]) as [Value, Value];
+    return factorsOf(o, one, { s: g.S, z, r, hc: g.Hc, zd: g.ZD, rx: g.RX }, 1, lbr);
+  }
+  const steps = g.z.map((z, t) => factorsOf(o, one, { s: g.s[t]!, z, r: g.r[t]!, hc: g.hc[t]!, zd: g.zd[t]!, rx: g.rx[t]! }, 0, lbr));
+  return steps[0]!.map((_, k) => steps.map((fs) => fs[k]!));
+}
+
+/** An unrolled forward's per-step tensors stacked, for the factors over all steps at once. */
+const stackedGates = (o: Ops, g: GruStepGates): GruStackedGates =>
+  ({ kind: 'stacked', S: stacked(o, g.s), Hc: stacked(o, g.hc), ZD: stacked(o, g.zd), RX: stacked(o, g.rx) });
+
+/** From this hidden size on, an unrolled forward's per-step tensors give the factors and the parameter gradients
+ *  step by step. Below it a step's tensors are small enough that the passes over all steps stay in cache, and the
+ *  nodes that working per step adds cost more than they save (docs/perf.md: slower at hidden 5, faster from 8). */
+const PER_STEP_MIN_HIDDEN = 8;
+
+/** Σ_t d_t·v_tᵀ over the given steps, each Gemm adding the running sum as its C input; null for no steps. */
+const accumulate = (o: Ops, ds: Value[], vs: Value[], from = 0) =>
+  ds.slice(from).reduce<Value | null>((acc, d, k) => o.gemm(d, vs[from + k]!, acc, { transB: true }), null);
 
 defineGrad('GRU', (c) => {
   checkRecurrentForm(c, ['Sigmoid', 'Tanh']);
@@ -53,45 +93,49 @@ defineGrad('GRU', (c) => {
   // 1. Residuals: kept by an unrolled forward pass, else recomputed.
   const res = c.saved ? gruResiduals(c.saved) : recompute(o, X, Wm, Rzr, Rh, Bias, c.O(0), h0, H, lbr);
 
-  // 2. Per-step factors [T, H, B]: da_z = dh·Kz, da_ĥ = dh·Kh, and da_r = dh·Kh·Kr (linear_before_reset) or ds·Kr.
-  const one = o.scalar(1);
-  const [z, r] = o.split(res.S, 1, [H, H]) as [Value, Value];
-  const Kz = o.mul(res.D, o.mul(z, o.sub(one, z)));
-  const Kh = o.mul(o.sub(one, z), o.sub(one, o.mul(res.Hc, res.Hc)));
-  const Kr = o.mul(res.RX, o.sub(one, r)); // r(1−r) times what r scales
-
+  // 2. The recurrence's factors (see factorsOf).
+  const st = res.gates.kind === 'steps' && H >= PER_STEP_MIN_HIDDEN ? res.gates : null;
+  const fs = factors(o, st ?? (res.gates.kind === 'steps' ? stackedGates(o, res.gates) : res.gates), H, lbr);
+  // Per step from here on when both the forward and the recurrence were unrolled: dW and dB together from each step's
+  // input columns with their row of ones, dR from h₋₁ (zero at t = 0 unless initial_h is given).
+  const first = h0 ? 0 : 1;
+  const withOnes = (v: Value, rows: number) => { // [rows, F+1] -> dW part [rows, F], bias part [rows]
+    const [w, b] = o.split(v, 1, [X.shape![2] as number, 1]) as [Value, Value];
+    return { w, b: o.reshape(b, [rows]) };
+  };
+  const hShape = res.gates.kind === 'steps' ? o.shape(res.gates.hc[0]!) : o.shape(res.gates.Hc, 1);
   // 3. The recurrence on columns. dh = dY_t + carry; the carry to the step before is dh₋₁ without dY.
   const GY = c.GO(0), GYh = c.GO(1);
   const dY = GY ? sequenceColumns(o, GY) : null;
-  const init = GYh ? stateColumns(o, GYh) : o.g.add('ConstantOfShape', [o.shape(res.Hc, 1)], {})[0]!; // [H, B]
+  const init = GYh ? stateColumns(o, GYh) : o.g.add('ConstantOfShape', [hShape], {})[0]!; // [H, B]
   let dX: Value | null = null, dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, final: Value;
   if (lbr) {
     // One Mul gives all four pre-activation gradients, rows [da_ĥ; da_z; da_r; dq]: the last three, contiguous, are
     // what R's product takes back a step.
-    const K = o.concat([Kh, Kz, o.mul(Kh, Kr), o.mul(Kh, r)], 1);
-    const rec = reverseRecurrence(o, 'gru_bptt', T, [init], [K, z, ...(dY ? [dY] : [])], (b, [carry], [Kt, zt, dYt]) => {
+    const rec = reverseRecurrence(o, 'gru_bptt', T, [init], [...fs, ...(dY ? [dY] : [])], (b, [carry], [Kt, zt, dYt]) => {
       const dh = dYt ? b.add(dYt, carry!) : carry!;
       const g = b.mul(b.concat([dh, dh, dh, dh], 0), Kt!);
       return { carry: [b.gemm(Rm, b.split(g, 0, [H, 3 * H])[1]!, b.mul(dh, zt!), { transA: true })], out: [g] };
     });
     final = rec.final[0]!;
-    const G = rec.outs[0]!; // [4H, T·B]
+    const G = () => rec.cols(0); // [4H, T·B]
+    const Gs = st && rec.steps ? rec.steps[0]! : null; // [4H, B] a step
     // 4. Rows ĥ, z, r, q: the input side takes ĥ, z, r (reordered to ONNX's z, r, h), the recurrent side z, r, q.
     const inputOrder = (v: Value) => {
       const [h, zr] = o.split(v, 0, [H, 2 * H, H]);
       return o.concat([zr!, h!], 0);
     };
     const recurrent = (v: Value) => o.split(v, 0, [H, 3 * H])[1]!;
-    if (c.needs(0)) dX = o.gemm(G, o.concat([Wh, Wzr, o.zerosLike(Wh)], 0), null, { transA: true });
-    if (c.needs(1)) dW = inputOrder(o.gemm(G, res.X, null));
-    if (c.needs(2)) dR = recurrent(o.gemm(G, res.Hprev, null, { transB: true }));
+    if (c.needs(0)) dX = o.gemm(G(), o.concat([Wh, Wzr, o.zerosLike(Wh)], 0), null, { transA: true });
+    const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(accumulate(o, Gs, st!.xa)!, 4 * H) : null;
+    if (c.needs(1)) dW = inputOrder(wb ? wb.w : o.gemm(G(), res.X, null));
+    if (c.needs(2)) dR = recurrent((Gs && accumulate(o, Gs, st!.hprev, first)) ?? o.gemm(G(), res.Hprev, null, { transB: true }));
     if (Bias && c.needs(3)) {
-      const s = o.reduceSum(G, [1], false);
+      const s = wb ? wb.b : o.reduceSum(G(), [1], false);
       dB = o.concat([inputOrder(s), recurrent(s)], 0);
     }
   } else {
-    const Kzr = o.concat([Kz, Kr], 1);
-    const rec = reverseRecurrence(o, 'gru_bptt', T, [init], [Kh, Kzr, z, r, ...(dY ? [dY] : [])], (b, [carry], [Kht, Kzrt, zt, rt, dYt]) => {
+    const rec = reverseRecurrence(o, 'gru_bptt', T, [init], [...fs, ...(dY ? [dY] : [])], (b, [carry], [Kht, Kzrt, zt, rt, dYt]) => {
       const dh = dYt ? b.add(dYt, carry!) : carry!;
       const dah = b.mul(dh, Kht!);
       const ds = b.gemm(Rh, dah, null, { transA: true });
@@ -99,13 +143,18 @@ defineGrad('GRU', (c) => {
       return { carry: [b.gemm(Rzr, dzr, b.add(b.mul(dh, zt!), b.mul(ds, rt!)), { transA: true })], out: [dzr, dah] };
     });
     final = rec.final[0]!;
-    const [Gzr, Gh] = rec.outs as [Value, Value]; // [2H, T·B], [H, T·B]
+    const Gzr = () => rec.cols(0), Gh = () => rec.cols(1); // [2H, T·B], [H, T·B]
+    const Gs = st && rec.steps ? rec.steps : null; // [2H, B], [H, B] a step
     // 4. Both bias halves get the same gradient.
-    if (c.needs(0)) dX = o.gemm(Gh, Wh, o.gemm(Gzr, Wzr, null, { transA: true }), { transA: true });
-    if (c.needs(1)) dW = o.concat([o.gemm(Gzr, res.X, null), o.gemm(Gh, res.X, null)], 0);
-    if (c.needs(2)) dR = o.concat([o.gemm(Gzr, res.Hprev, null, { transB: true }), o.gemm(Gh, res.RXcols!, null, { transB: true })], 0);
+    if (c.needs(0)) dX = o.gemm(Gh(), Wh, o.gemm(Gzr(), Wzr, null, { transA: true }), { transA: true });
+    const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(o.concat([accumulate(o, Gs[0]!, st!.xa)!, accumulate(o, Gs[1]!, st!.xa)!], 0), 3 * H) : null;
+    if (c.needs(1)) dW = wb ? wb.w : o.concat([o.gemm(Gzr(), res.X, null), o.gemm(Gh(), res.X, null)], 0);
+    if (c.needs(2)) {
+      const zr = Gs && accumulate(o, Gs[0]!, st!.hprev, first), h = Gs && accumulate(o, Gs[1]!, st!.rx, first);
+      dR = o.concat([zr ?? o.gemm(Gzr(), res.Hprev, null, { transB: true }), h ?? o.gemm(Gh(), res.RXcols!, null, { transB: true })], 0);
+    }
     if (Bias && c.needs(3)) {
-      const s = o.concat([o.reduceSum(Gzr, [1], false), o.reduceSum(Gh, [1], false)], 0);
+      const s = wb ? wb.b : o.concat([o.reduceSum(Gzr(), [1], false), o.reduceSum(Gh(), [1], false)], 0);
       dB = o.concat([s, s], 0);
     }
   }

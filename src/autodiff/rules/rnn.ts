@@ -18,17 +18,18 @@ defineGrad('RNN', (c) => {
   const GY = c.GO(0), GYh = c.GO(1);
   const dY = GY ? sequenceColumns(o, GY) : null;
   const init = GYh ? stateColumns(o, GYh) : o.g.add('ConstantOfShape', [o.shape(Yc, 1)], {})[0]!;
-  const { final, outs: [da] } = reverseRecurrence(o, 'rnn_bptt', unrolledWindow(c), [init], [A, ...(dY ? [dY] : [])], (b, [carry], [At, dYt]) => {
+  const rec = reverseRecurrence(o, 'rnn_bptt', unrolledWindow(c), [init], [A, ...(dY ? [dY] : [])], (b, [carry], [At, dYt]) => {
     const dat = b.mul(dYt ? b.add(dYt, carry!) : carry!, At!);
     return { carry: [b.gemm(Rm, dat, null, { transA: true })], out: [dat] };
-  }); // da: [H, T·B]
+  });
+  const { final } = rec, da = rec.cols(0); // [H, T·B]
 
   let dX: Value | null = null, dW: Value | null = null, dR: Value | null = null, dB: Value | null = null;
-  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(da!, Wm, null, { transA: true }), o.shape(X)], {})[0]!;
-  if (c.needs(1)) dW = o.unsqueeze(o.gemm(da!, rowsOf(o, X), null), [0]);
-  if (c.needs(2)) dR = o.unsqueeze(o.gemm(da!, rowsOf(o, previousStates(o, o.squeeze(c.O(0), [1]), h0)), null), [0]);
+  if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(da, Wm, null, { transA: true }), o.shape(X)], {})[0]!;
+  if (c.needs(1)) dW = o.unsqueeze(o.gemm(da, rowsOf(o, X), null), [0]);
+  if (c.needs(2)) dR = o.unsqueeze(o.gemm(da, rowsOf(o, previousStates(o, o.squeeze(c.O(0), [1]), h0)), null), [0]);
   if (Bias && c.needs(3)) {
-    const s = o.reduceSum(da!, [1], false); // both bias halves get the same gradient
+    const s = o.reduceSum(da, [1], false); // both bias halves get the same gradient
     dB = o.unsqueeze(o.concat([s, s], 0), [0]);
   }
   const dh0 = h0 && c.needs(5) ? stateRows(o, final[0]!) : null;

@@ -5,7 +5,7 @@
 import type { Ops } from '../ops.ts';
 import { attr } from '../node.ts';
 import type { Value } from '../value.ts';
-import { sequenceRows, stacked, stateColumns, stateRows, stepsOf } from './columns.ts';
+import { sequenceRows, stateColumns, stateRows, stepsOf } from './columns.ts';
 
 export interface GruParams {
   W: Value; // [1, 3H, F]
@@ -24,14 +24,7 @@ export interface GruOptions {
  *  [T, ·, B], so that splitting the gates or the steps moves whole contiguous blocks. With
  *  h = ĥ + z·(h₋₁ − ĥ), ĥ = tanh(x·Wĥ + r·q) (linear_before_reset 1, q = Rĥ·h₋₁ + Rbĥ) or tanh(x·Wĥ + Rĥ·(r·h₋₁) + …). */
 export interface GruResiduals {
-  /** σ of the update and reset gates, z then r [T, 2H, B]. */
-  S: Value;
-  /** The candidate ĥ [T, H, B]. */
-  Hc: Value;
-  /** h₋₁ − ĥ [T, H, B]. */
-  D: Value;
-  /** The reset gate times what it scales: r·q, or r·h₋₁ without linear_before_reset [T, H, B]. */
-  RX: Value;
+  gates: GruStepGates | GruStackedGates;
   /** Without linear_before_reset, r·h₋₁ again as columns [H, T·B] (step-major): the candidate's recurrent input. */
   RXcols?: Value;
   /** h₋₁ as columns [H, T·B], step-major (initial_h or zero at t = 0). */
@@ -40,12 +33,43 @@ export interface GruResiduals {
   X: Value;
 }
 
+/** What an unrolled forward computed, one [·, B] tensor per step: the rule builds each step's factors from them
+ *  where the recurrence reads them, on tensors small enough to stay in cache (docs/perf.md, as for the LSTM). */
+export interface GruStepGates {
+  kind: 'steps';
+  /** σ of the update and reset gates, z then r [2H, B], and each of them [H, B]. */
+  s: Value[];
+  z: Value[];
+  r: Value[];
+  /** The candidate ĥ, z·(h₋₁ − ĥ), and the reset gate times what it scales (r·q, or r·h₋₁ without
+   *  linear_before_reset). */
+  hc: Value[];
+  zd: Value[];
+  rx: Value[];
+  /** h₋₁ (initial_h, or zeros at t = 0). */
+  hprev: Value[];
+  /** The step's input columns with a row of ones under them [F+1, B]: dW and dB in one product a step. */
+  xa: Value[];
+}
+
+/** The same, recomputed for all steps at once when the forward pass was ONNX's GRU op: [T, ·, B] each. */
+export interface GruStackedGates {
+  kind: 'stacked';
+  S: Value;
+  Hc: Value;
+  ZD: Value;
+  RX: Value;
+}
+
+const STEP_KEYS = ['s', 'z', 'r', 'hc', 'zd', 'rx', 'hprev', 'xa'] as const;
+
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function gruResiduals(saved: Record<string, Value | Value[]>): GruResiduals {
-  const { S, Hc, D, RX, RXcols, Hprev, X } = saved;
+  const { RXcols, Hprev, X } = saved;
   const one = (v: Value | Value[] | undefined) => (v && !Array.isArray(v) ? v : null);
-  if (!one(S) || !one(Hc) || !one(D) || !one(RX) || !one(Hprev) || !one(X)) throw new Error('GRU composite: residuals missing');
-  return { S, Hc, D, RX, Hprev, X, ...(one(RXcols) ? { RXcols } : {}) } as GruResiduals;
+  if (!one(Hprev) || !one(X) || !STEP_KEYS.every((k) => Array.isArray(saved[k]))) throw new Error('GRU composite: residuals missing');
+  const gates = { kind: 'steps', ...Object.fromEntries(STEP_KEYS.map((k) => [k, saved[k]])) } as GruStepGates;
+  return { gates, Hprev: Hprev as Value, X: X as Value, ...(one(RXcols) ? { RXcols: RXcols as Value } : {}) };
 }
 
 /** The biases as columns: what joins the input side of every gate [3H, 1] (all of them, or with
@@ -82,13 +106,18 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
   const from = o.g.nodes.length;
   const [Rzr, Rh] = o.split(o.squeeze(p.R, [0]), 0, [2 * H, H]) as [Value, Value];
   const bias = gruBiasColumns(o, p.B, H, lbr);
-  const pre = o.add(o.matmul(o.squeeze(p.W, [0]), o.transpose(xTime, [0, 2, 1])), bias.input); // [T, 3H, B]
+  // The input part of all steps in one product, the input-side biases through a row of ones under each step's input
+  // columns ([T, F+1, B]); the rule reuses those columns for dW and dB step by step.
+  const xt = o.transpose(xTime, [0, 2, 1]); // [T, F, B]
+  const ones = o.expand(o.floats([1, 1, 1], [1]), o.concat([o.ints([T, 1]), o.shape(xt, 2)], 0)); // [T, 1, B]
+  const xa = o.concat([xt, ones], 1); // [T, F+1, B]
+  const pre = o.matmul(o.concat([o.squeeze(p.W, [0]), bias.input], 1), xa); // [T, 3H, B]
   const [preZr, preH] = o.split(pre, 1, [2 * H, H]);
   const xzr = stepsOf(o, preZr!, T), xh = stepsOf(o, preH!, T);
   // h₋₁ of the first step [H, B]: initial_h, or zeros.
   const h0 = opts.initialH ? stateColumns(o, opts.initialH) : null;
   const first = h0 ?? o.g.add('ConstantOfShape', [o.shape(xh[0]!)], {})[0]!;
-  const hs: Value[] = [], ss: Value[] = [], hcs: Value[] = [], ds: Value[] = [], rxs: Value[] = [];
+  const hs: Value[] = [], ss: Value[] = [], zs: Value[] = [], rs: Value[] = [], hcs: Value[] = [], zds: Value[] = [], rxs: Value[] = [];
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hs[t - 1]!;
     const s = o.sigmoid(hPrev ? o.gemm(Rzr, hPrev, xzr[t]!) : xzr[t]!);
@@ -106,19 +135,21 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
     }
     // h = (1 − z)·ĥ + z·h₋₁ = ĥ + z·(h₋₁ − ĥ); h₋₁ = 0 at the first step unless initial_h is given.
     const d = hPrev ? o.sub(hPrev, hc) : o.neg(hc);
-    hs.push(o.add(hc, o.mul(z, d)));
-    ss.push(s), hcs.push(hc), ds.push(d), rxs.push(rx);
+    const zd = o.mul(z, d);
+    hs.push(o.add(hc, zd));
+    ss.push(s), zs.push(z), rs.push(r), hcs.push(hc), zds.push(zd), rxs.push(rx);
   }
   const columns = (vs: Value[]) => (vs.length === 1 ? vs[0]! : o.concat(vs, 1));
   // Outputs as the GRU op gives them: Y [T, 1, B, H], Y_h [1, B, H].
   const Y = sequenceRows(o, hs);
   const Yh = stateRows(o, hs[T - 1]!);
-  const saved: GruResiduals = {
-    S: stacked(o, ss), Hc: stacked(o, hcs), D: stacked(o, ds), RX: stacked(o, rxs),
+  const hprev = [first, ...hs.slice(0, -1)];
+  const record: Record<string, Value | Value[]> = {
+    s: ss, z: zs, r: rs, hc: hcs, zd: zds, rx: rxs, hprev, xa: stepsOf(o, xa, T),
     ...(lbr ? {} : { RXcols: columns(rxs) }),
-    Hprev: columns([first, ...hs.slice(0, -1)]), X: o.reshape(xTime, [-1, F]),
+    Hprev: columns(hprev), X: o.reshape(xTime, [-1, F]),
   };
-  o.g.composite('GRU', from, inputsOf(xTime, p, opts), [Y, Yh], attrsOf(H, opts), { ...saved });
+  o.g.composite('GRU', from, inputsOf(xTime, p, opts), [Y, Yh], attrsOf(H, opts), record);
   return { Y, Yh };
 }
 
