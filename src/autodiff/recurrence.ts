@@ -80,15 +80,20 @@ export function reverseRecurrence(o: Ops, name: string, T: number | null, init: 
   return { final: results.slice(0, init.length), steps: null, cols: (k) => cols[k]! };
 }
 
-/** A Scan running `body` over `xs` in reverse, its scan outputs stacked in time order. */
-function scan(g: Graph, body: Graph, states: Value[], xs: Value[]): Value[] {
+/** A Scan running `body` over `xs` (in reverse by default), its scan outputs stacked in time order. */
+export function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 | 1 = 1): Value[] {
   const nState = states.length;
   const T = xs[0]!.shape![0]!;
   const types = body.outputs.map((v, i) => ({ dtype: v.dtype, shape: i < nState ? v.shape : [T, ...(v.shape ?? [])] }));
   return g.add('Scan', [...states, ...xs], {
     body: attr.graph(body),
     num_scan_inputs: attr.int(xs.length),
-    scan_input_directions: attr.ints(xs.map(() => 1)),
-    scan_output_directions: attr.ints(body.outputs.slice(nState).map(() => 1)),
+    scan_input_directions: attr.ints(xs.map(() => direction)),
+    scan_output_directions: attr.ints(body.outputs.slice(nState).map(() => direction)),
   }, { types });
 }
+
+/** Σ_t d_t·v_tᵀ over steps from..T-1, each Gemm adding the running sum as its C input (a parameter gradient taken
+ *  step by step, on tensors the recurrence just wrote); null for no steps. */
+export const accumulate = (o: Ops, ds: Value[], vs: Value[], from = 0): Value | null =>
+  ds.slice(from).reduce<Value | null>((acc, d, k) => o.gemm(d, vs[from + k]!, acc, { transB: true }), null);

@@ -16,7 +16,7 @@ import { gruBiasColumns, gruResiduals, type GruResiduals, type GruStackedGates, 
 import { rowsOf, sequenceColumns, sideBySide, stacked, stateColumns, stateRows } from '../../graph/layers/columns.ts';
 import type { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
-import { checkRecurrentForm, previousStates, reverseRecurrence, unrolledWindow } from '../recurrence.ts';
+import { accumulate, checkRecurrentForm, previousStates, reverseRecurrence, unrolledWindow } from '../recurrence.ts';
 import { defineGrad } from '../registry.ts';
 
 /** Step 1 for the GRU op: the residuals an unrolled forward keeps, from a few products over all steps. */
@@ -73,10 +73,6 @@ const stackedGates = (o: Ops, g: GruStepGates): GruStackedGates =>
  *  step by step. Below it a step's tensors are small enough that the passes over all steps stay in cache, and the
  *  nodes that working per step adds cost more than they save (docs/perf.md: slower at hidden 5, faster from 8). */
 const PER_STEP_MIN_HIDDEN = 8;
-
-/** Σ_t d_t·v_tᵀ over the given steps, each Gemm adding the running sum as its C input; null for no steps. */
-const accumulate = (o: Ops, ds: Value[], vs: Value[], from = 0) =>
-  ds.slice(from).reduce<Value | null>((acc, d, k) => o.gemm(d, vs[from + k]!, acc, { transB: true }), null);
 
 defineGrad('GRU', (c) => {
   checkRecurrentForm(c, ['Sigmoid', 'Tanh']);

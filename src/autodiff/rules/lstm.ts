@@ -10,12 +10,12 @@
 // The gates are held as one Sigmoid over all four blocks with the cell gate's pre-activation doubled
 // (tanh x = 2σ(2x) − 1), as the unrolled forward computes them, and in the same "columns" layout (per step [·, B]):
 // one form for both paths (see LstmResiduals).
-import type { Graph } from '../../graph/graph.ts';
 import { attr } from '../../graph/node.ts';
 import { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
 import { sequenceColumns, sideBySide, stacked, stateColumns, stepsOf } from '../../graph/layers/columns.ts';
 import { cellGateScale, lstmResiduals, MAX_UNROLLED_WINDOW, type LstmResiduals, type StackedGates, type StepGates } from '../../graph/layers/lstm.ts';
+import { accumulate, previousStates, scan } from '../recurrence.ts';
 import { defineGrad, type GradContext } from '../registry.ts';
 
 
@@ -31,12 +31,6 @@ function checkSupported(c: GradContext): void {
   if (bad.length) throw new Error(`LSTM gradient (node ${n.name}): unsupported ${bad.join(', ')}`);
 }
 
-/** [T, B, H] shifted down one step along time, zero at t = 0 (any rank: the first axis is time). */
-function shiftDown(o: Ops, v: Value): Value {
-  const pads = new Array(2 * v.shape!.length).fill(0);
-  pads[0] = 1;
-  return o.g.add('Pad', [o.slice(v, [0], [-1], [0]), o.ints(pads)], {})[0]!;
-}
 
 /** The T steps of v along its first axis, each keeping that axis as 1. */
 function timeSteps(o: Ops, v: Value, T: number): Value[] {
@@ -67,7 +61,7 @@ function cellStates(o: Ops, f: Value, ig: Value, T: number | null): Value {
 /** Steps 1-2 for the LSTM op: gates from one product of [W R] with [x_t, h_{t-1}] for all steps (columns, see
  *  LstmResiduals), cells by their linear recurrence. */
 function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y: Value, H: number, F: number, T: number | null): LstmResiduals {
-  const Hprev = shiftDown(o, o.squeeze(Y, [1])); // [T, B, H]: h_{t-1}, zero at t = 0
+  const Hprev = previousStates(o, o.squeeze(Y, [1]), null); // [T, B, H]: h_{t-1}, zero at t = 0
   const inputs = o.concat([o.transpose(X, [0, 2, 1]), o.transpose(Hprev, [0, 2, 1])], 1); // [T, F+H, B]
   let pre = o.matmul(o.concat([Wm, Rm], 1), inputs); // [T, 4H, B]
   if (Bias) pre = o.add(pre, o.reshape(o.reduceSum(o.reshape(Bias, [2, 4 * H]), [0], false), [4 * H, 1]));
@@ -75,20 +69,10 @@ function recompute(o: Ops, X: Value, Wm: Value, Rm: Value, Bias: Value | null, Y
   const [i, , f, sg] = o.split(S, 1, [H, H, H, H]);
   const G = o.sub(o.mul(sg!, o.scalar(2)), o.scalar(1));
   const C = cellStates(o, f!, o.mul(i!, G), T);
-  const gates: StackedGates = { kind: 'stacked', S, G, TC: o.tanh(C), Cprev: shiftDown(o, C), F: f! };
+  const gates: StackedGates = { kind: 'stacked', S, G, TC: o.tanh(C), Cprev: previousStates(o, C, null), F: f! };
   return { gates, Hprev: o.reshape(Hprev, [-1, H]), hprevColumns: false, X: o.reshape(X, [-1, F]) };
 }
 
-function scan(g: Graph, body: Graph, states: Value[], xs: Value[], direction: 0 | 1): Value[] {
-  const nState = states.length;
-  const types = body.outputs.map((v, i) => ({ dtype: v.dtype, shape: i < nState ? v.shape : [xs[0]!.shape![0]!, ...(v.shape ?? [])] }));
-  return g.add('Scan', [...states, ...xs], {
-    body: attr.graph(body),
-    num_scan_inputs: attr.int(xs.length),
-    scan_input_directions: attr.ints(xs.map(() => direction)),
-    scan_output_directions: attr.ints(body.outputs.slice(nState).map(() => direction)),
-  }, { types });
-}
 
 /** The backward recurrence's inputs, columns: per step [·, B] each, or all steps [T, ·, B]. */
 interface Reverse {
@@ -205,16 +189,15 @@ defineGrad('LSTM', (c) => {
   // together from the step's input columns with their row of ones, dR from the previous hidden state. Otherwise one
   // product over all steps and rows: Σ_t dG_t·x_t, Σ_t dG_t·h_{t-1}.
   const perStep = r.gates.kind === 'steps' && rec.steps ? { dG: rec.steps, st: r.gates } : null;
-  const accumulate = (pairs: [Value, Value][]) => pairs.reduce<Value | null>((acc, [d, v]) => o.gemm(d, v, acc, { transB: true }), null);
   let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
   let dWraw: Value | null = null, dBraw: Value | null = null;
   if (c.needs(1) || (Bias && c.needs(3))) {
-    if (perStep) [dWraw, dBraw] = o.split(accumulate(perStep.dG.map((d, t) => [d, perStep.st.xa[t]!]))!, 1, [F, 1]);
+    if (perStep) [dWraw, dBraw] = o.split(accumulate(o, perStep.dG, perStep.st.xa)!, 1, [F, 1]);
     else [dWraw, dBraw] = [o.gemm(dG(), r.X, null), o.reduceSum(dG(), [1], true)];
   }
   if (c.needs(1)) dW = o.reshape(o.mul(dWraw!, scale), [1, 4 * H, F]);
   if (c.needs(2)) {
-    const sum = perStep && T! > 1 ? accumulate(perStep.dG.slice(1).map((d, k) => [d, perStep.st.h[k]!])) : null;
+    const sum = perStep && T! > 1 ? accumulate(o, perStep.dG.slice(1), perStep.st.h) : null;
     dR = o.reshape(o.mul(sum ?? o.gemm(dG(), r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
   }
   if (Bias && c.needs(3)) {
