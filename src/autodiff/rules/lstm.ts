@@ -93,10 +93,12 @@ function factors(o: Ops, gates: StepGates | StackedGates, H: number): Pick<Rever
   const one = o.scalar(1);
   const sigmaPrime = (s: Value) => o.mul(s, o.sub(one, s));
   if (gates.kind === 'steps') {
+    // Per step, from the forward's own products: [i·g, o·tanh c, f·c_{t-1}, i·σ_c] ⊙ (1 − σ) is the four blocks of
+    // [g, tanh c, c_{t-1}, i] ⊙ σ(1 − σ).
     const st = gates;
     return {
       A: st.o.map((og, t) => o.sub(og, o.mul(st.h[t]!, st.tc[t]!))),
-      Bcat: st.s.map((s, t) => o.mul(o.concat([st.g[t]!, st.tc[t]!, st.cprev[t]!, st.i[t]!], 0), sigmaPrime(s))),
+      Bcat: st.s.map((s, t) => o.mul(o.concat([st.ig[t]!, st.h[t]!, st.fc[t]!, st.isg[t]!], 0), o.sub(one, s))),
       f: st.f,
     };
   }
@@ -185,24 +187,30 @@ defineGrad('LSTM', (c) => {
   const dG = () => (cols ??= rec.steps!.length === 1 ? rec.steps![0]! : o.concat(rec.steps!, 1));
 
   // 5. Parameter and input gradients, each then scaled by the cell gate's factor (see factors()). From an unrolled
-  // forward, step by step (a Gemm with the running sum as its C input) on tensors the recurrence just wrote: dW and dB
-  // together from the step's input columns with their row of ones, dR from the previous hidden state. Otherwise one
-  // product over all steps and rows: Σ_t dG_t·x_t, Σ_t dG_t·h_{t-1}.
+  // forward, step by step (a Gemm with the running sum as its C input) on tensors the recurrence just wrote: dW, dB
+  // and dR in one product with the step's Gemm input [x_t; 1; 1; h_{t-1}], scaled once and split. Otherwise one product
+  // over all steps and rows each: Σ_t dG_t·x_t, Σ_t dG_t, Σ_t dG_t·h_{t-1}.
   const perStep = r.gates.kind === 'steps' && rec.steps ? { dG: rec.steps, st: r.gates } : null;
-  let dW: Value | null = null, dR: Value | null = null, dB: Value | null = null, dX: Value | null = null;
-  let dWraw: Value | null = null, dBraw: Value | null = null;
-  if (c.needs(1) || (Bias && c.needs(3))) {
-    if (perStep) [dWraw, dBraw] = o.split(accumulate(o, perStep.dG, perStep.st.xa)!, 1, [F, 1]);
-    else [dWraw, dBraw] = [o.gemm(dG(), r.X, null), o.reduceSum(dG(), [1], true)];
+  let dWraw: Value | null = null, dBraw: Value | null = null, dRraw: Value | null = null;
+  if (c.needs(1) || c.needs(2) || (Bias && c.needs(3))) {
+    if (perStep) [dWraw, dBraw, dRraw] = o.split(o.mul(accumulate(o, perStep.dG, perStep.st.z)!, scale), 1, [F, 2, H]);
+    else {
+      const scaled = (v: Value) => o.mul(v, scale);
+      if (c.needs(1)) dWraw = scaled(o.gemm(dG(), r.X, null));
+      if (Bias && c.needs(3)) dBraw = scaled(o.reduceSum(dG(), [1], true));
+      if (c.needs(2)) dRraw = scaled(o.gemm(dG(), r.Hprev, null, { transB: r.hprevColumns }));
+    }
   }
-  if (c.needs(1)) dW = o.reshape(o.mul(dWraw!, scale), [1, 4 * H, F]);
-  if (c.needs(2)) {
-    const sum = perStep && T! > 1 ? accumulate(o, perStep.dG.slice(1), perStep.st.h) : null;
-    dR = o.reshape(o.mul(sum ?? o.gemm(dG(), r.Hprev, null, { transB: r.hprevColumns }), scale), [1, 4 * H, H]);
-  }
+  let dX: Value | null = null, dB: Value | null = null;
+  const dW = c.needs(1) ? o.reshape(dWraw!, [1, 4 * H, F]) : null;
+  const dR = c.needs(2) ? o.reshape(dRraw!, [1, 4 * H, H]) : null;
   if (Bias && c.needs(3)) {
-    const dBs = o.reshape(o.mul(dBraw!, scale), [1, 4 * H]); // both bias halves get the same gradient
-    dB = o.concat([dBs, dBs], 1);
+    // Both bias halves get the same gradient: from an unrolled forward it is already two columns [4H, 2].
+    if (perStep) dB = o.reshape(o.transpose(dBraw!, [1, 0]), [1, 8 * H]);
+    else {
+      const dBs = o.reshape(dBraw!, [1, 4 * H]);
+      dB = o.concat([dBs, dBs], 1);
+    }
   }
   if (c.needs(0)) dX = o.g.add('Reshape', [o.gemm(dG(), o.mul(Wm, scale), null, { transA: true }), o.shape(X)], {})[0]!; // [T·B, F] -> [T, B, F]
   return c.node.inputs.map((_, n) => [dX, dW, dR, dB][n] ?? null);

@@ -31,7 +31,15 @@ export function rowsOf(o: Ops, v: Value): Value {
 }
 
 /** A state as the recurrent ops lay it out, [1, B, H] (Y_h, initial_h), as columns [H, B], and back. */
-export const stateColumns = (o: Ops, v: Value): Value => o.transpose(o.squeeze(v, [0]), [1, 0]);
+export const stateColumns = (o: Ops, v: Value): Value => o.transpose(unsqueezed(v) ?? o.squeeze(v, [0]), [1, 0]);
+
+/** x when v is Unsqueeze(x, [0]): a gradient arriving through the model's Squeeze of Y_h is one, and squeezing it
+ *  again would be two nodes that copy nothing but still cost their dispatch. */
+function unsqueezed(v: Value): Value | null {
+  const p = v.producer;
+  const axes = p?.op === 'Unsqueeze' ? p.inputs[1]?.constValue?.numbers() : undefined;
+  return axes?.length === 1 && axes[0] === 0 ? p!.inputs[0]! : null;
+}
 export const stateRows = (o: Ops, v: Value): Value => o.unsqueeze(o.transpose(v, [1, 0]), [0]);
 
 /** Per-step hidden states [H, B] as the ops' Y [T, 1, B, H]. */

@@ -40,14 +40,16 @@ export interface StepGates {
   i: Value[];
   o: Value[];
   f: Value[];
-  /** The cell gate g = 2σ(2x) − 1 = tanh x. */
-  g: Value[];
-  /** tanh of the cell state, the hidden state o·tanh(c), and the previous cell state (zero at t = 0). */
+  /** tanh of the cell state and the hidden state o·tanh(c). */
   tc: Value[];
   h: Value[];
-  cprev: Value[];
-  /** The step's input columns with a row of ones under them [F+1, B]: dW and dB in one product a step. */
-  xa: Value[];
+  /** The products the cell update made, which are also the gate derivatives' other factors (i·g, f·c_{t-1}, and
+   *  i·σ of the cell gate, zero f·c_{t-1} at t = 0): with h = o·tanh(c) they give all four in one Concat. */
+  ig: Value[];
+  fc: Value[];
+  isg: Value[];
+  /** The step's Gemm input [x_t; 1; 1; h_{t-1}] ([F+2+H, B], h_{-1} = 0): dW, both biases and dR in one product a step. */
+  z: Value[];
 }
 
 /** The same, recomputed for all steps at once when the forward pass was ONNX's LSTM op: [T, ·, B] each. */
@@ -60,7 +62,7 @@ export interface StackedGates {
   F: Value;
 }
 
-const STEP_KEYS = ['s', 'i', 'o', 'f', 'g', 'tc', 'h', 'cprev', 'xa'] as const;
+const STEP_KEYS = ['s', 'i', 'o', 'f', 'tc', 'h', 'ig', 'fc', 'isg', 'z'] as const;
 
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function lstmResiduals(saved: Record<string, Value | Value[]>): LstmResiduals {
@@ -80,45 +82,46 @@ export function cellGateScale(o: Ops, hidden: number, scale = 2): Value {
 /** The same layer unrolled into standard ops (fixed window): ONNX Runtime's CPU LSTM kernel costs more than the
  *  ten small nodes a step this takes (docs/perf.md), and the steps' gates and cell states are kept for the
  *  backward pass, which then has nothing to recompute. Declared as a composite, so autodiff uses the LSTM rule.
- *  A step is one Gemm (R·h plus the precomputed input part), one Sigmoid over all four gates, one Split; every
- *  step works on columns [·, B] (see LstmResiduals). */
+ *  A step is one Gemm of [W B R] with the step's input, a row of ones and the previous hidden state stacked as
+ *  columns (no C input to copy), one Sigmoid over all four gates (fused with the Gemm by ONNX Runtime), one Split;
+ *  every step works on columns [·, B] (see LstmResiduals). */
 export function lstmUnrolled(o: Ops, xTime: Value, p: LstmParams, hidden: number): { Y: Value; Yh: Value } {
   const T = xTime.shape?.[0];
   const F = xTime.shape?.[2];
   if (typeof T !== 'number' || typeof F !== 'number') throw new Error('an unrolled LSTM needs a fixed window and feature count');
   const H = hidden;
   const from = o.g.nodes.length;
-  const scale = cellGateScale(o, H); // [4H, 1]
-  const W2 = o.mul(o.squeeze(p.W, [0]), scale); // [4H, F]
-  const R2 = o.mul(o.squeeze(p.R, [0]), scale); // [4H, H]
-  const b2 = o.mul(o.reshape(o.reduceSum(o.reshape(p.B, [2, 4 * H]), [0], false), [4 * H, 1]), scale); // input + recurrent bias
-  // The input part of all steps in one product [T, 4H, B], the bias included through a row of ones under each step's
-  // input columns ([T, F+1, B]; the rule reuses them for dW and dB step by step): only R·h is left to the recurrence.
+  // [W Bi Br R] [4H, F+2+H], the cell gate's rows doubled (cellGateScale): each bias half is a column that meets a
+  // row of ones, so neither the forward nor the gradient (two equal columns) needs a sum or a copy.
+  const biases = o.transpose(o.reshape(p.B, [2, 4 * H]), [1, 0]); // [4H, 2]
+  const WbR = o.mul(o.concat([o.squeeze(p.W, [0]), biases, o.squeeze(p.R, [0])], 1), cellGateScale(o, H));
+  // Each step's input columns with two rows of ones under them ([T, F+2, B]), and zeros for h_{-1} and c_{-1} [H, B].
   const xt = o.transpose(xTime, [0, 2, 1]); // [T, F, B]
-  const ones = o.expand(o.floats([1, 1, 1], [1]), o.concat([o.ints([T, 1]), o.shape(xt, 2)], 0)); // [T, 1, B]
-  const xa = o.concat([xt, ones], 1); // [T, F+1, B]
-  const pres = stepsOf(o, o.matmul(o.concat([W2, b2], 1), xa), T); // T × [4H, B]
-  const one = o.scalar(1), two = o.scalar(2);
-  const hs: Value[] = [], cs: Value[] = [], ss: Value[] = [], gs: Value[] = [], tcs: Value[] = [], fs: Value[] = [], is: Value[] = [], os: Value[] = [];
+  const batch = o.shape(xt, 2);
+  const ones = o.expand(o.floats([1, 2, 1], [1, 1]), o.concat([o.ints([T, 2]), batch], 0)); // [T, 2, B]
+  const xa = stepsOf(o, o.concat([xt, ones], 1), T);
+  const zeros = o.g.add('ConstantOfShape', [o.concat([o.ints([H]), batch], 0)], {})[0]!; // [H, B]
+  const two = o.scalar(2);
+  const r: Record<(typeof STEP_KEYS)[number], Value[]> = { s: [], i: [], o: [], f: [], tc: [], h: [], ig: [], fc: [], isg: [], z: [] };
+  let c = zeros;
   for (let t = 0; t < T; t++) {
-    const z = t === 0 ? pres[0]! : o.gemm(R2, hs[t - 1]!, pres[t]!);
-    const s = o.sigmoid(z);
+    const z = o.concat([xa[t]!, t === 0 ? zeros : r.h[t - 1]!], 0);
+    const s = o.sigmoid(o.gemm(WbR, z, null));
     const [i, og, f, sg] = o.split(s, 0, [H, H, H, H]);
-    const g = o.sub(o.mul(sg!, two), one);
-    const ig = o.mul(i!, g);
-    const c = t === 0 ? ig : o.add(o.mul(f!, cs[t - 1]!), ig);
+    // i·g with g = 2σ − 1 (tanh of the undoubled pre-activation), as 2·(i·σ) − i: i·σ is a factor of dg.
+    const isg = o.mul(i!, sg!);
+    const ig = o.sub(o.mul(isg, two), i!);
+    const fc = t === 0 ? zeros : o.mul(f!, c);
+    c = t === 0 ? ig : o.add(fc, ig);
     const tc = o.tanh(c);
-    hs.push(o.mul(og!, tc));
-    cs.push(c), ss.push(s), gs.push(g), tcs.push(tc), fs.push(f!), is.push(i!), os.push(og!);
+    const h = o.mul(og!, tc);
+    for (const [k, v] of [['s', s], ['i', i!], ['o', og!], ['f', f!], ['tc', tc], ['h', h], ['ig', ig], ['fc', fc], ['isg', isg], ['z', z]] as const) r[k].push(v);
   }
-  const zeros = o.g.add('ConstantOfShape', [o.shape(hs[0]!)], {})[0]!; // [H, B]
   // Outputs as the LSTM op gives them: Y [T, 1, B, H], Y_h [1, B, H].
-  const Y = sequenceRows(o, hs);
-  const Yh = stateRows(o, hs[T - 1]!);
-  const prev = (vs: Value[]) => [zeros, ...vs.slice(0, -1)];
+  const Y = sequenceRows(o, r.h);
+  const Yh = stateRows(o, r.h[T - 1]!);
   const record: Record<string, Value | Value[]> = {
-    s: ss, i: is, o: os, f: fs, g: gs, tc: tcs, h: hs, cprev: prev(cs),
-    xa: stepsOf(o, xa, T), Hprev: T === 1 ? zeros : o.concat(prev(hs), 1), X: o.reshape(xTime, [-1, F]),
+    ...r, Hprev: T === 1 ? zeros : o.concat([zeros, ...r.h.slice(0, -1)], 1), X: o.reshape(xTime, [-1, F]),
   };
   o.g.composite('LSTM', from, [xTime, p.W, p.R, p.B], [Y, Yh], { hidden_size: attr.int(H) }, record);
   return { Y, Yh };
