@@ -22,10 +22,12 @@ export interface StepSize {
 }
 
 /** Multiply-adds of a time step's recurrent product, batch × 4·hidden × (hidden + features), from which a second
- *  thread pays: the scaling grid on a quiet 2-core machine (docs/bench.md) had 2 threads 1.3–1.6× faster from ~1M
- *  (hidden 32 batch 256, hidden 128 batch 64) and level or slower below (at hidden 5 each of ~300 nodes a step is a
- *  few microseconds of work, and waking a second thread for it costs more than it saves). */
-export const MACS_FOR_TWO_THREADS = 2 ** 19;
+ *  thread pays. Small steps are a few microseconds of work a node, and waking a second thread for each costs more
+ *  than it saves. On this 2-core machine, with the train step as it is since the step's Gemm lost its C input
+ *  (docs/perf.md), 1 thread / 2 threads was 0.82 at 270K (hidden 32 batch 64), 0.98 at 1.08M (hidden 32 batch 256,
+ *  windows 10 and 50), 1.13 at 2.1M (hidden 64 batch 128), 1.08–1.11 at 4.2M (hidden 128 batch 64), 1.40–1.42 from
+ *  4.3M (hidden 64 batch 256, hidden 128 batch 256). */
+export const MACS_FOR_TWO_THREADS = 2 ** 21;
 /** Beyond two, one thread per this many multiply-adds (not measured past 2 cores: kept as it was). */
 export const MACS_PER_THREAD = 2 ** 22;
 

@@ -13,7 +13,8 @@ test('auto: one thread at the tutorial size, whatever the cores', () => {
 test('auto: two threads from MACS_FOR_TWO_THREADS multiply-adds of a time step\'s product, then one per MACS_PER_THREAD', () => {
   const macs = (s: { batch: number; hidden: number; features: number }) => s.batch * 4 * s.hidden * (s.hidden + s.features);
   assert.equal(autoThreads({ batch: 64, hidden: 32, features: 1 }, 64), 1); // 270K
-  assert.equal(autoThreads({ batch: 256, hidden: 32, features: 1 }, 64), 2); // 1.08M
+  assert.equal(autoThreads({ batch: 256, hidden: 32, features: 1 }, 64), 1); // 1.08M
+  assert.equal(autoThreads({ batch: 128, hidden: 64, features: 1 }, 64), 2); // 2.13M
   assert.equal(autoThreads({ batch: 64, hidden: 128, features: 1 }, 64), 2); // 4.2M
   const sizes = [32, 64, 128, 256].map((hidden) => ({ batch: 1024, hidden, features: 1 }));
   const threads = sizes.map((s) => autoThreads(s, 64));
