@@ -12,7 +12,7 @@
 //     dh₋₁ = dh·z + Rᵀ·[da_z; da_r; dq];
 //   linear_before_reset 0 (ĥ = tanh(Wĥ·x + Rĥ·(r·h₋₁) + …)): ds = Rĥᵀ·da_ĥ, da_r = ds·(r·h₋₁)(1−r),
 //     dh₋₁ = dh·z + R_zrᵀ·[da_z; da_r] + ds·r.
-import { gruBiasColumns, gruResiduals, type GruResiduals, type GruStackedGates, type GruStepGates } from '../../graph/layers/gru.ts';
+import { gruBiasColumns, gruResiduals, PER_STEP_MIN_HIDDEN, type GruResiduals, type GruStackedGates, type GruStepGates } from '../../graph/layers/gru.ts';
 import { rowsOf, sequenceColumns, sideBySide, stacked, stateColumns, stateRows } from '../../graph/layers/columns.ts';
 import type { Ops } from '../../graph/ops.ts';
 import type { Value } from '../../graph/value.ts';
@@ -69,10 +69,6 @@ function factors(o: Ops, g: GruStepGates | GruStackedGates, H: number, lbr: bool
 const stackedGates = (o: Ops, g: GruStepGates): GruStackedGates =>
   ({ kind: 'stacked', S: stacked(o, g.s), Hc: stacked(o, g.hc), ZD: stacked(o, g.zd), RX: stacked(o, g.rx) });
 
-/** From this hidden size on, an unrolled forward's per-step tensors give the factors and the parameter gradients
- *  step by step. Below it a step's tensors are small enough that the passes over all steps stay in cache, and the
- *  nodes that working per step adds cost more than they save (docs/perf.md: slower at hidden 5, faster from 8). */
-const PER_STEP_MIN_HIDDEN = 8;
 
 defineGrad('GRU', (c) => {
   checkRecurrentForm(c, ['Sigmoid', 'Tanh']);
@@ -92,8 +88,9 @@ defineGrad('GRU', (c) => {
   // 2. The recurrence's factors (see factorsOf).
   const st = res.gates.kind === 'steps' && H >= PER_STEP_MIN_HIDDEN ? res.gates : null;
   const fs = factors(o, st ?? (res.gates.kind === 'steps' ? stackedGates(o, res.gates) : res.gates), H, lbr);
-  // Per step from here on when both the forward and the recurrence were unrolled: dW and dB together from each step's
-  // input columns with their row of ones, dR from h₋₁ (zero at t = 0 unless initial_h is given).
+  // Per step from here on when both the forward and the recurrence were unrolled: dW, dB and dR from each step's Gemm
+  // inputs (the gates' [x_t; 1; h₋₁], h₋₁ zero at t = 0 unless initial_h is given; the candidate's x_t with its row of
+  // ones and, without linear_before_reset, r·h₋₁).
   const first = h0 ? 0 : 1;
   const withOnes = (v: Value, rows: number) => { // [rows, F+1] -> dW part [rows, F], bias part [rows]
     const [w, b] = o.split(v, 1, [X.shape![2] as number, 1]) as [Value, Value];
@@ -123,9 +120,11 @@ defineGrad('GRU', (c) => {
     };
     const recurrent = (v: Value) => o.split(v, 0, [H, 3 * H])[1]!;
     if (c.needs(0)) dX = o.gemm(G(), o.concat([Wh, Wzr, o.zerosLike(Wh)], 0), null, { transA: true });
-    const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(accumulate(o, Gs, st!.xa)!, 4 * H) : null;
+    // Per step: one product with [x_t; 1; h₋₁] gives the input side's [4H, F+1] and the recurrent side's [4H, H].
+    const [byX, byH] = Gs && (c.needs(1) || c.needs(2) || (Bias && c.needs(3))) ? o.split(accumulate(o, Gs, st!.zin)!, 1, [X.shape![2] as number + 1, H]) : [null, null];
+    const wb = byX ? withOnes(byX, 4 * H) : null;
     if (c.needs(1)) dW = inputOrder(wb ? wb.w : o.gemm(G(), res.X, null));
-    if (c.needs(2)) dR = recurrent((Gs && accumulate(o, Gs, st!.hprev, first)) ?? o.gemm(G(), res.Hprev, null, { transB: true }));
+    if (c.needs(2)) dR = recurrent(byH ?? o.gemm(G(), res.Hprev, null, { transB: true }));
     if (Bias && c.needs(3)) {
       const s = wb ? wb.b : o.reduceSum(G(), [1], false);
       dB = o.concat([inputOrder(s), recurrent(s)], 0);
@@ -143,10 +142,13 @@ defineGrad('GRU', (c) => {
     const Gs = st && rec.steps ? rec.steps : null; // [2H, B], [H, B] a step
     // 4. Both bias halves get the same gradient.
     if (c.needs(0)) dX = o.gemm(Gh(), Wh, o.gemm(Gzr(), Wzr, null, { transA: true }), { transA: true });
-    const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(o.concat([accumulate(o, Gs[0]!, st!.xa)!, accumulate(o, Gs[1]!, st!.xa)!], 0), 3 * H) : null;
+    // Per step: the update and reset gates' input side [2H, F+1] and recurrent side [2H, H] from one product with
+    // [x_t; 1; h₋₁]; the candidate's from its input columns and r·h₋₁.
+    const [zrX, zrH] = Gs && (c.needs(1) || c.needs(2) || (Bias && c.needs(3))) ? o.split(accumulate(o, Gs[0]!, st!.zin)!, 1, [X.shape![2] as number + 1, H]) : [null, null];
+    const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(o.concat([zrX!, accumulate(o, Gs[1]!, st!.xa)!], 0), 3 * H) : null;
     if (c.needs(1)) dW = wb ? wb.w : o.concat([o.gemm(Gzr(), res.X, null), o.gemm(Gh(), res.X, null)], 0);
     if (c.needs(2)) {
-      const zr = Gs && accumulate(o, Gs[0]!, st!.hprev, first), h = Gs && accumulate(o, Gs[1]!, st!.rx, first);
+      const zr = zrH, h = Gs && accumulate(o, Gs[1]!, st!.rx, first);
       dR = o.concat([zr ?? o.gemm(Gzr(), res.Hprev, null, { transB: true }), h ?? o.gemm(Gh(), res.RXcols!, null, { transB: true })], 0);
     }
     if (Bias && c.needs(3)) {

@@ -48,8 +48,11 @@ export interface GruStepGates {
   rx: Value[];
   /** h₋₁ (initial_h, or zeros at t = 0). */
   hprev: Value[];
-  /** The step's input columns with a row of ones under them [F+1, B]: dW and dB in one product a step. */
+  /** The step's input columns with a row of ones under them [F+1, B]: the candidate's dW and dB. */
   xa: Value[];
+  /** The update and reset gates' Gemm input [x_t; 1; h₋₁] ([F+1+H, B]): their dW, dB and dR in one product a step
+   *  (from PER_STEP_MIN_HIDDEN; empty below it). */
+  zin: Value[];
 }
 
 /** The same, recomputed for all steps at once when the forward pass was ONNX's GRU op: [T, ·, B] each. */
@@ -61,7 +64,13 @@ export interface GruStackedGates {
   RX: Value;
 }
 
-const STEP_KEYS = ['s', 'z', 'r', 'hc', 'zd', 'rx', 'hprev', 'xa'] as const;
+const STEP_KEYS = ['s', 'z', 'r', 'hc', 'zd', 'rx', 'hprev', 'xa', 'zin'] as const;
+
+/** From this hidden size on, an unrolled forward's per-step tensors give the GRU rule's factors and parameter
+ *  gradients step by step. Below it a step's tensors are small enough that the passes over all steps stay in cache,
+ *  and the nodes that working per step adds cost more than they save (docs/perf.md: slower at hidden 5, faster from
+ *  8). The unrolled forward's form follows it. */
+export const PER_STEP_MIN_HIDDEN = 8;
 
 /** The composite's residuals, typed (Graph.composite stores them as a record). */
 export function gruResiduals(saved: Record<string, Value | Value[]>): GruResiduals {
@@ -94,7 +103,8 @@ const attrsOf = (hidden: number, opts: GruOptions) => ({
 const inputsOf = (xTime: Value, p: GruParams, opts: GruOptions) => [xTime, p.W, p.R, p.B, ...(opts.initialH ? [null, opts.initialH] : [])];
 
 /** The same layer unrolled into standard ops (fixed window), declared as a composite GRU whose residuals the GRU
- *  rule reuses. The input products of all steps are one MatMul; a step is a Gemm (R_zr·h plus the input part) into
+ *  rule reuses. The candidate's input products of all steps are one MatMul; a step is a Gemm of [W b R] for the
+ *  update and reset gates with the step's input, a row of ones and h₋₁ stacked as columns (no C input to copy) into
  *  one Sigmoid for both gates, a Split along the gate axis, a second Gemm for the candidate, and elementwise ops, all
  *  on columns [·, B] (see GruResiduals). */
 export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, opts: GruOptions = {}): { Y: Value; Yh: Value } {
@@ -105,22 +115,37 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
   const lbr = opts.linearBeforeReset !== false;
   const from = o.g.nodes.length;
   const [Rzr, Rh] = o.split(o.squeeze(p.R, [0]), 0, [2 * H, H]) as [Value, Value];
+  const W = o.squeeze(p.W, [0]);
   const bias = gruBiasColumns(o, p.B, H, lbr);
-  // The input part of all steps in one product, the input-side biases through a row of ones under each step's input
-  // columns ([T, F+1, B]); the rule reuses those columns for dW and dB step by step.
+  // Each step's input columns with a row of ones under them ([T, F+1, B]), the input-side biases joining through it.
   const xt = o.transpose(xTime, [0, 2, 1]); // [T, F, B]
   const ones = o.expand(o.floats([1, 1, 1], [1]), o.concat([o.ints([T, 1]), o.shape(xt, 2)], 0)); // [T, 1, B]
   const xa = o.concat([xt, ones], 1); // [T, F+1, B]
-  const pre = o.matmul(o.concat([o.squeeze(p.W, [0]), bias.input], 1), xa); // [T, 3H, B]
-  const [preZr, preH] = o.split(pre, 1, [2 * H, H]);
-  const xzr = stepsOf(o, preZr!, T), xh = stepsOf(o, preH!, T);
+  const xas = stepsOf(o, xa, T);
+  // The update and reset gates' product: from hidden PER_STEP_MIN_HIDDEN on, a Gemm of [W b R] with [x_t; 1; h₋₁] a
+  // step (no C input to copy, and the rule takes their dW, dB and dR from one product a step); below it, where the
+  // rule works on all steps at once, the input part of all steps in one product before the recurrence, added as each
+  // step's C (one node a step fewer, docs/perf.md).
+  let WbRzr: Value | null = null, xzr: Value[] | null = null, xh: Value[];
+  if (H >= PER_STEP_MIN_HIDDEN) {
+    const [Wzr, Wh] = o.split(W, 0, [2 * H, H]) as [Value, Value];
+    const [bzr, bh] = o.split(bias.input, 0, [2 * H, H]) as [Value, Value];
+    WbRzr = o.concat([Wzr, bzr, Rzr], 1); // [2H, F+1+H]
+    xh = stepsOf(o, o.matmul(o.concat([Wh, bh], 1), xa), T); // T × [H, B]
+  } else {
+    const [preZr, preH] = o.split(o.matmul(o.concat([W, bias.input], 1), xa), 1, [2 * H, H]); // [T, 3H, B]
+    xzr = stepsOf(o, preZr!, T);
+    xh = stepsOf(o, preH!, T);
+  }
   // h₋₁ of the first step [H, B]: initial_h, or zeros.
   const h0 = opts.initialH ? stateColumns(o, opts.initialH) : null;
   const first = h0 ?? o.g.add('ConstantOfShape', [o.shape(xh[0]!)], {})[0]!;
+  const zins: Value[] = [];
   const hs: Value[] = [], ss: Value[] = [], zs: Value[] = [], rs: Value[] = [], hcs: Value[] = [], zds: Value[] = [], rxs: Value[] = [];
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hs[t - 1]!;
-    const s = o.sigmoid(hPrev ? o.gemm(Rzr, hPrev, xzr[t]!) : xzr[t]!);
+    if (WbRzr) zins.push(o.concat([xas[t]!, hPrev ?? first], 0));
+    const s = o.sigmoid(WbRzr ? o.gemm(WbRzr, zins[t]!, null) : hPrev ? o.gemm(Rzr, hPrev, xzr![t]!) : xzr![t]!);
     const [z, r] = o.split(s, 0, [H, H]) as [Value, Value];
     let rx: Value, hc: Value;
     if (lbr) {
@@ -145,7 +170,7 @@ export function gruUnrolled(o: Ops, xTime: Value, p: GruParams, hidden: number, 
   const Yh = stateRows(o, hs[T - 1]!);
   const hprev = [first, ...hs.slice(0, -1)];
   const record: Record<string, Value | Value[]> = {
-    s: ss, z: zs, r: rs, hc: hcs, zd: zds, rx: rxs, hprev, xa: stepsOf(o, xa, T),
+    s: ss, z: zs, r: rs, hc: hcs, zd: zds, rx: rxs, hprev, xa: xas, zin: zins,
     ...(lbr ? {} : { RXcols: columns(rxs) }),
     Hprev: columns(hprev), X: o.reshape(xTime, [-1, F]),
   };
