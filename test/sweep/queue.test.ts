@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FILES } from '../../src/artifacts/manifest.ts';
 import { SweepError } from '../../src/sweep/errors.ts';
 import { redisConnection } from '../../src/sweep/redis.ts';
+import type { GridSettings } from '../../src/sweep/grid.ts';
 import { runSweep, type SweepOptions, type SweepResult } from '../../src/sweep/sweep.ts';
+import { readCheckpoint } from '../../src/train/checkpoint-file.ts';
 import { writeLongCsv } from '../helpers/long-csv.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 
@@ -50,10 +53,10 @@ async function stop(w: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promis
 }
 
 const SERIES = [{ id: 'north', points: 90 }, { id: 'south', points: 110 }, { id: 'tiny', points: 6 }, { id: 'east', points: 100 }];
-const input = (name: string, grid: string, epochs: number, series = SERIES) => {
+const input = (name: string, grid: string, epochs: number, series = SERIES, base: GridSettings = {}) => {
   const data = join(dir, `${name}.csv`);
   writeLongCsv(data, series);
-  return (out: string, backend: SweepOptions['backend']): SweepOptions => ({ out: join(dir, out), data, group: 'id', column: 'value', grid, base: { epochs, window: 8 }, checkpointSeconds: 0.02, backend });
+  return (out: string, backend: SweepOptions['backend']): SweepOptions => ({ out: join(dir, out), data, group: 'id', column: 'value', grid, base: { epochs, window: 8, ...base }, checkpointSeconds: 0.02, backend });
 };
 const onQueue = { kind: 'queue' as const, get url() { return redis.url; }, lockMs: LOCK_SECONDS * 1000 };
 const inPool = { kind: 'pool' as const, workers: 2 };
@@ -82,18 +85,23 @@ let rescuers: ChildProcess[] = [];
 
 test('a worker SIGKILLed mid-job: another takes the job over from its checkpoint; every job done once', async () => {
   const epochs = 500;
-  const sweep = input('kill', 'hidden=4', epochs, SERIES.slice(0, 2));
+  // Every epoch trained (no early stopping): with early stopping a job was ~170 steps, ~60 ms since the faster train
+  // step, and could finish between the check below and the kill.
+  const sweep = input('kill', 'hidden=4', epochs, SERIES.slice(0, 2), { patience: 0 });
   const victim = await startWorker();
   const running = runSweep(sweep('killed', onQueue));
   const jobs = join(dir, 'killed', 'jobs');
-  // Well into a job (50 epochs logged, so checkpoints taken), not finished.
+  // Well into a job (a checkpoint at epoch 50 or later), not finished. The checkpoint's own epoch, not the log's: the
+  // trainer appends the log before it writes the checkpoint (so that a resumed run's log has no gap), and a job this
+  // small can be killed between the two.
+  const checkpointEpoch = (d: string) => (existsSync(join(d, FILES.checkpoint)) ? readCheckpoint(join(d, FILES.checkpoint)).epoch : 0);
   let midJob = '';
   while (!midJob) {
     await sleep(5);
     if (!existsSync(jobs)) continue;
     const logs = readdirSync(jobs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('train-log.jsonl')).map((f) => join(jobs, f, '..'));
     assert.ok(logs.length < 2 || !logs.every((d) => existsSync(join(d, 'metrics.json'))), 'the jobs finished before the worker could be killed mid-job');
-    midJob = logs.find((d) => !existsSync(join(d, 'metrics.json')) && logOf(d).length >= 50) ?? '';
+    midJob = logs.find((d) => !existsSync(join(d, 'metrics.json')) && checkpointEpoch(d) >= 50) ?? '';
   }
   await stop(victim, 'SIGKILL');
   rescuers = await Promise.all([startWorker(), startWorker()]);
