@@ -2,14 +2,13 @@
 import { codeName, dtypeFromCode, type DType } from '../onnx/dtype.ts';
 import { constantNodeValue } from './constant-node.ts';
 import type { Attrs } from './node.ts';
-import type { Dim, Shape, Value } from './value.ts';
+import { constInts, type Dim, type Shape, type Value } from './value.ts';
 
 export type Out = { dtype: DType; shape: Shape | null };
 type Rule = (inputs: readonly (Value | null)[], attrs: Attrs, count: number) => Out[];
 
 const int = (attrs: Attrs, k: string, d: number) => (attrs[k]?.type === 'int' ? (attrs[k] as { value: number }).value : d);
 const ints = (attrs: Attrs, k: string) => (attrs[k]?.type === 'ints' ? (attrs[k] as { value: number[] }).value : undefined);
-const constInts = (v: Value | null | undefined) => (v?.constValue ? v.constValue.numbers() : undefined);
 /** When a shape input is Shape(v) (whole), the dims are v's: symbolic batch dims survive Expand/Reshape. */
 function shapeFrom(v: Value | null | undefined): Shape | null {
   const p = v?.producer;

@@ -8,6 +8,9 @@ import type { Node } from './node.ts';
 export type Dim = number | string | null;
 export type Shape = readonly Dim[];
 
+/** A constant value's integers (axes, shapes…), or undefined when v is not a constant. */
+export const constInts = (v: Value | null | undefined): number[] | undefined => v?.constValue?.numbers();
+
 export class Value {
   producer: Node | null = null;
   readonly uses: Node[] = [];

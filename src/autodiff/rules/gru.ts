@@ -92,10 +92,15 @@ defineGrad('GRU', (c) => {
   // inputs (the gates' [x_t; 1; h₋₁], h₋₁ zero at t = 0 unless initial_h is given; the candidate's x_t with its row of
   // ones and, without linear_before_reset, r·h₋₁).
   const first = h0 ? 0 : 1;
+  const F = X.shape![2] as number;
   const withOnes = (v: Value, rows: number) => { // [rows, F+1] -> dW part [rows, F], bias part [rows]
-    const [w, b] = o.split(v, 1, [X.shape![2] as number, 1]) as [Value, Value];
+    const [w, b] = o.split(v, 1, [F, 1]) as [Value, Value];
     return { w, b: o.reshape(b, [rows]) };
   };
+  // Σ_t d_t·[x_t; 1; h₋₁]ᵀ split into its input side [·, F+1] and recurrent side [·, H]: the gates' parameter
+  // gradients a step at a time, when any is wanted.
+  const needsParams = c.needs(1) || c.needs(2) || (Bias && c.needs(3));
+  const byGateInput = (ds: Value[] | null) => (ds && needsParams ? o.split(accumulate(o, ds, st!.zin)!, 1, [F + 1, H]) : [null, null]);
   const hShape = res.gates.kind === 'steps' ? o.shape(res.gates.hc[0]!) : o.shape(res.gates.Hc, 1);
   // 3. The recurrence on columns. dh = dY_t + carry; the carry to the step before is dh₋₁ without dY.
   const GY = c.GO(0), GYh = c.GO(1);
@@ -121,7 +126,7 @@ defineGrad('GRU', (c) => {
     const recurrent = (v: Value) => o.split(v, 0, [H, 3 * H])[1]!;
     if (c.needs(0)) dX = o.gemm(G(), o.concat([Wh, Wzr, o.zerosLike(Wh)], 0), null, { transA: true });
     // Per step: one product with [x_t; 1; h₋₁] gives the input side's [4H, F+1] and the recurrent side's [4H, H].
-    const [byX, byH] = Gs && (c.needs(1) || c.needs(2) || (Bias && c.needs(3))) ? o.split(accumulate(o, Gs, st!.zin)!, 1, [X.shape![2] as number + 1, H]) : [null, null];
+    const [byX, byH] = byGateInput(Gs);
     const wb = byX ? withOnes(byX, 4 * H) : null;
     if (c.needs(1)) dW = inputOrder(wb ? wb.w : o.gemm(G(), res.X, null));
     if (c.needs(2)) dR = recurrent(byH ?? o.gemm(G(), res.Hprev, null, { transB: true }));
@@ -144,12 +149,12 @@ defineGrad('GRU', (c) => {
     if (c.needs(0)) dX = o.gemm(Gh(), Wh, o.gemm(Gzr(), Wzr, null, { transA: true }), { transA: true });
     // Per step: the update and reset gates' input side [2H, F+1] and recurrent side [2H, H] from one product with
     // [x_t; 1; h₋₁]; the candidate's from its input columns and r·h₋₁.
-    const [zrX, zrH] = Gs && (c.needs(1) || c.needs(2) || (Bias && c.needs(3))) ? o.split(accumulate(o, Gs[0]!, st!.zin)!, 1, [X.shape![2] as number + 1, H]) : [null, null];
+    const [zrX, zrH] = byGateInput(Gs && Gs[0]!);
     const wb = (c.needs(1) || (Bias && c.needs(3))) && Gs ? withOnes(o.concat([zrX!, accumulate(o, Gs[1]!, st!.xa)!], 0), 3 * H) : null;
     if (c.needs(1)) dW = wb ? wb.w : o.concat([o.gemm(Gzr(), res.X, null), o.gemm(Gh(), res.X, null)], 0);
     if (c.needs(2)) {
-      const zr = zrH, h = Gs && accumulate(o, Gs[1]!, st!.rx, first);
-      dR = o.concat([zr ?? o.gemm(Gzr(), res.Hprev, null, { transB: true }), h ?? o.gemm(Gh(), res.RXcols!, null, { transB: true })], 0);
+      const h = Gs && accumulate(o, Gs[1]!, st!.rx, first);
+      dR = o.concat([zrH ?? o.gemm(Gzr(), res.Hprev, null, { transB: true }), h ?? o.gemm(Gh(), res.RXcols!, null, { transB: true })], 0);
     }
     if (Bias && c.needs(3)) {
       const s = wb ? wb.b : o.concat([o.reduceSum(Gzr(), [1], false), o.reduceSum(Gh(), [1], false)], 0);

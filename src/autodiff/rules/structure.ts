@@ -3,12 +3,11 @@
 // Slice ↔ Pad or scatter, Gather ↔ scatter-add, Expand ↔ ReduceSum).
 import { attr } from '../../graph/node.ts';
 import type { Ops } from '../../graph/ops.ts';
-import type { Value } from '../../graph/value.ts';
+import { constInts, type Value } from '../../graph/value.ts';
 import { Tensor } from '../../onnx/tensor.ts';
 import { defineGrad } from '../registry.ts';
 import { unbroadcast } from '../unbroadcast.ts';
 
-const constInts = (v: Value | null) => v?.constValue?.numbers();
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 /** GO back in x's shape: the gradient of every op that only changes how the elements are indexed. */

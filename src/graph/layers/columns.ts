@@ -5,7 +5,7 @@
 // those copies were a third of a training step (docs/perf.md). Here: the conversions between the two layouts.
 import { attr } from '../node.ts';
 import type { Ops } from '../ops.ts';
-import type { Value } from '../value.ts';
+import { constInts, type Value } from '../value.ts';
 
 /** The T steps of v, one [·, B] tensor each: v is [T·n, B] or [T, n, B]. Flatten, not a Reshape to [T·n, -1]: it
  *  needs no dims, and a gradient's may not be known (one that came through a time reversal's ScatterND). */
@@ -34,10 +34,11 @@ export function rowsOf(o: Ops, v: Value): Value {
 export const stateColumns = (o: Ops, v: Value): Value => o.transpose(unsqueezed(v) ?? o.squeeze(v, [0]), [1, 0]);
 
 /** x when v is Unsqueeze(x, [0]): a gradient arriving through the model's Squeeze of Y_h is one, and squeezing it
- *  again would be two nodes that copy nothing but still cost their dispatch. */
+ *  again would be two nodes that copy nothing but still cost their dispatch. Here rather than in Ops.squeeze: in a
+ *  forward pass such an Unsqueeze can be a composite's output, which must stay the value its consumers read. */
 function unsqueezed(v: Value): Value | null {
   const p = v.producer;
-  const axes = p?.op === 'Unsqueeze' ? p.inputs[1]?.constValue?.numbers() : undefined;
+  const axes = p?.op === 'Unsqueeze' ? constInts(p.inputs[1]) : undefined;
   return axes?.length === 1 && axes[0] === 0 ? p!.inputs[0]! : null;
 }
 export const stateRows = (o: Ops, v: Value): Value => o.unsqueeze(o.transpose(v, [1, 0]), [0]);
