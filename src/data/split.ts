@@ -35,7 +35,10 @@ export function chronologicalSplit(count: number, spec: SplitSpec): Split {
 }
 
 /** The split every trainer and the viewer use: the tutorial's own for its series (when it has the rows), else the
- *  first TRAIN_FRACTION of the windows. */
-export function seriesSplit(count: number, tutorial: boolean): Split {
-  return chronologicalSplit(count, tutorial && count > TUTORIAL_TRAIN_ROWS ? { train: TUTORIAL_TRAIN_ROWS } : { fraction: TRAIN_FRACTION });
+ *  first TRAIN_FRACTION of the windows. A horizon above 1 leaves horizon-1 rows out between train and test, so no
+ *  training target is a test target (a window's targets are its next `horizon` values). */
+export function seriesSplit(count: number, tutorial: boolean, horizon = 1): Split {
+  const s = chronologicalSplit(count, tutorial && count > TUTORIAL_TRAIN_ROWS ? { train: TUTORIAL_TRAIN_ROWS } : { fraction: TRAIN_FRACTION });
+  const end = Math.max(s.train[0] + 1, s.train[1] - (horizon - 1));
+  return { train: [s.train[0], Math.min(end, s.train[1])], test: s.test };
 }

@@ -89,14 +89,9 @@ export function prepareDataset(data: SeriesData, o: { window: number; horizon?: 
   if (data.targetIndex === null) checkFloat32(data.target, data.source, `column ${data.targetName}`);
   const horizon = o.horizon ?? 1;
   const ex = forecastWindows(data.inputs, data.target, { window: o.window, horizon });
-  const split = o.split ?? gapped(seriesSplit(ex.count, data.source === 'tutorial'), horizon);
+  const split = o.split ?? seriesSplit(ex.count, data.source === 'tutorial', horizon);
   checkSplit(split, ex.count);
   return { ...ex, source: data.source, data, horizon, split };
-}
-
-function gapped(s: Split, horizon: number): Split {
-  const end = Math.max(s.train[0] + 1, s.train[1] - (horizon - 1));
-  return { train: [s.train[0], Math.min(end, s.train[1])], test: s.test };
 }
 
 function checkSplit(s: Split, count: number): void {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DataError, tutorialSeries } from '../../src/data/index.ts';
+import { prepareDataset } from '../../src/train/dataset.ts';
 import type { Manifest } from '../../web/src/artifacts.ts';
 import { columnChoice, csvSeries, prepare, tutorial, type Series } from '../../web/src/dataset.ts';
 import { forecast, testLoss } from '../../web/src/forecast.ts';
@@ -66,6 +67,15 @@ describe('data preparation', () => {
     assert.equal(p.windows.count, 10 - 3 - 2 + 1);
     assert.deepEqual(Array.from(p.windows.x.subarray(0, 6)), [0, 0, 1, 100, 2, 200]);
     assert.deepEqual(Array.from(p.windows.y.subarray(0, 2)), [3, 4]);
+  });
+
+  test('a horizon above 1 gets the trainer\'s split, with horizon-1 rows left out before the test rows', () => {
+    const values = ramp(60, 1);
+    const series = one('h3.csv', values);
+    const p = prepare(series, 5, 3, null);
+    const trainer = prepareDataset({ ...series, targetIndex: 0, dates: null, frequency: null }, { window: 5, horizon: 3 });
+    assert.deepEqual(p.split, trainer.split);
+    assert.equal(p.split.test[0] - p.split.train[1], 2);
   });
 
   test('a dropped CSV is streamed through the shared reader; its errors name the file and line', async () => {

@@ -96,6 +96,6 @@ export function prepare(series: Series, window: number, horizon: number, manifes
   const fits = (r: [number, number]) => r[0] >= 0 && r[1] <= windows.count;
   const split: Prepared['split'] = describes(manifest, series.source) && d?.split && fits(d.split.test) && fits(d.split.train)
     ? d.split
-    : seriesSplit(windows.count, series.source === 'tutorial');
+    : seriesSplit(windows.count, series.source === 'tutorial', horizon);
   return { series, window, horizon, windows, trainWindows, split, normalizer };
 }
