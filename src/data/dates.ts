@@ -60,6 +60,8 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * Milliseconds since 1970 (UTC) of an ISO 8601 date or date-time, or NaN when `text` is not one: 2024-01-31,
  * 2024/01/31, 2024-01 (a month), each date optionally followed by T or a space and hh:mm[:ss[.fff]], then Z or an
  * offset (+01:00, +0100, +01). Times without an offset are read as UTC, so steps never jump at daylight saving.
+ * Dates with an English month name are read too (namedMonthDate): Jan 1 2000, January 1, 2000, 1 Jan 2000,
+ * 01-Jan-2000, Jan 2000, Jan-2000.
  * `years`: a bare 4-digit number is a year too (used for a column named as a date: "year,value").
  */
 export function parseDate(text: string, years = false): number {
@@ -69,7 +71,7 @@ export function parseDate(text: string, years = false): number {
   const p = new DateScanner(s);
   const year = p.digits(4, 4);
   const sep = s[4];
-  if (year < 0 || (sep !== '-' && sep !== '/')) return NaN;
+  if (year < 0 || (sep !== '-' && sep !== '/')) return namedMonthDate(s);
   p.at++;
   const month = p.digits(1, 2);
   let day = 1, hour = 0, minute = 0, second = 0, ms = 0, offset = 0;
@@ -93,10 +95,63 @@ export function parseDate(text: string, years = false): number {
     }
   }
   if (p.at !== s.length || Math.min(month, day, hour, minute, second, ms) < 0 || Number.isNaN(offset)) return NaN;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
-  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]! + leap || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (!validDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
 }
+
+function validDay(year: number, month: number, day: number): boolean {
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  return month >= 1 && month <= 12 && day >= 1 && day <= DAYS[month - 1]! + leap;
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** 1-12 for an English month's name or its first three letters (any case; "Sept" too), else 0. */
+function monthNamed(word: string): number {
+  const w = word.toLowerCase();
+  if (w === 'sept') return 9;
+  const m = MONTHS.findIndex((name) => name === w || (w.length === 3 && name.startsWith(w)));
+  return m + 1;
+}
+
+/**
+ * A date whose month is a name, day and year as digits, the words apart by spaces, dashes, slashes, commas or a
+ * dot after the month: month day year (Jan 1 2000, January 1, 2000), day month year (1 Jan 2000, 01-Jan-2000), or
+ * month year (Jan 2000, Jan-2000: the month's first day). Years have four digits: "Jan-49" could be 1949 or 2049.
+ */
+function namedMonthDate(s: string): number {
+  const words: string[] = [];
+  let at = 0;
+  while (at < s.length) {
+    const c = s[at]!;
+    if (c === ' ' || c === '-' || c === '/' || c === ',' || c === '.') {
+      at++;
+      continue;
+    }
+    const letters = isLetter(c);
+    let end = at + 1;
+    while (end < s.length && (letters ? isLetter(s[end]!) : isDigit(s[end]!))) end++;
+    if (!letters && !isDigit(c)) return NaN;
+    words.push(s.slice(at, end));
+    at = end;
+  }
+  const named = words.findIndex((w) => isLetter(w[0]!));
+  if (named < 0 || words.length < 2 || words.length > 3) return NaN;
+  const month = monthNamed(words[named]!);
+  const numbers = words.filter((_, i) => i !== named);
+  if (month === 0 || numbers.some((w) => !isDigit(w[0]!))) return NaN;
+  // The year is the last word, four digits; the day (when there is one) the other number, one or two digits.
+  const yearText = numbers.at(-1)!;
+  if (yearText.length !== 4 || words.at(-1) !== yearText) return NaN;
+  const year = Number(yearText);
+  const dayText = numbers.length === 2 ? numbers[0]! : '1';
+  if (dayText.length > 2) return NaN;
+  const day = Number(dayText);
+  return validDay(year, month, day) ? Date.UTC(year, month - 1, day) : NaN;
+}
+
+const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 
 /** A cursor over a date's text; each reader returns −1 (digits) or NaN (zone) for text that is not there. */
 class DateScanner {

@@ -18,6 +18,21 @@ test('ISO 8601 dates and date-times, with offsets; anything else is NaN', () => 
   assert.equal(parseDate('1990', true), Date.UTC(1990, 0, 1));
 });
 
+test('dates with an English month name: month day year, day month year, month year; four-digit years only', () => {
+  for (const text of ['Jan 1 2000', 'January 1, 2000', 'jan 1, 2000', '1 Jan 2000', '01-Jan-2000', '1 January 2000', 'Jan. 1, 2000', '1/Jan/2000']) {
+    assert.equal(parseDate(text), Date.UTC(2000, 0, 1), text);
+  }
+  assert.equal(parseDate('Sept 30 2021'), Date.UTC(2021, 8, 30));
+  assert.equal(parseDate('Feb 29 2024'), Date.UTC(2024, 1, 29));
+  assert.equal(parseDate('Mar 2020'), Date.UTC(2020, 2, 1));
+  assert.equal(parseDate('Dec-1999'), Date.UTC(1999, 11, 1));
+  assert.equal(parseDate('  October 2010 '), Date.UTC(2010, 9, 1));
+  for (const bad of ['Feb 29 2023', 'Jan 32 2000', 'Jan-49', 'Jan 1 99', 'Foo 1 2000', 'Jan', 'May', 'Jan 1 2000 extra', 'Jan 2000 1', '1 2 Jan',
+    'Ja 1 2000', 'Janu 1 2000', 'Jan 123 2000', 'Jan 1 2000x', 'Jan_1_2000', 'value', 'Total']) {
+    assert.ok(Number.isNaN(parseDate(bad)), bad);
+  }
+});
+
 test('formatDate prints what parseDate reads back', () => {
   for (const text of ['2024-01-31', '2024-01-31 12:30', '2024-01-31 12:30:15']) assert.equal(formatDate(parseDate(text)), text);
 });
