@@ -1,24 +1,22 @@
 // `ingraph sweep`: a thin adapter over runSweep() — flags in, progress on stderr, the leaderboard out.
 import type { CommandModule } from 'yargs';
-import { LOSS_NAMES, type LossName } from '../graph/losses.ts';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.ts';
 import { leaderboardMarkdown, METRICS, type Metric } from '../sweep/leaderboard.ts';
 import type { SweepProgress } from '../sweep/progress.ts';
 import { csvOptions, csvReadOptions, printWarning, type CsvArgs } from './csv-options.ts';
 import { UserError } from './errors.ts';
+import { settingsFlags, settingsOf, type SettingsArgs } from './settings-flags.ts';
 import { column, intAtLeast, positive } from './validate.ts';
 
-interface Args extends CsvArgs {
+interface Args extends CsvArgs, SettingsArgs {
   data: string; column?: string; group?: string; grid: string; folds?: number; out: string; workers?: number; queue?: string; metric: Metric;
-  epochs?: number; hidden?: number; layers?: number; window?: number; lr?: number; 'batch-size'?: number; seed?: number;
-  normalize?: boolean; optimizer?: OptimizerName; loss?: LossName; 'checkpoint-seconds'?: number; 'lock-seconds'?: number; quiet: boolean;
+  'checkpoint-seconds'?: number; 'lock-seconds'?: number; quiet: boolean;
 }
 
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
   describe: 'train one model per grid point and per series (a long-format CSV\'s --group), in worker threads or on a BullMQ queue; writes a leaderboard',
   builder: (y) =>
-    csvOptions(y)
+    settingsFlags(csvOptions(y))
       .option('data', { requiresArg: true, type: 'string', demandOption: true, describe: 'CSV file: one series, or many in long format with --group' })
       .option('column', { requiresArg: true, type: 'string', describe: 'value column, by header name or 0-based index (default: the first numeric column that is not the date column)' })
       .option('group', { requiresArg: true, type: 'string', describe: 'long format: the column naming each row\'s series (one model per series)' })
@@ -28,16 +26,6 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('workers', { requiresArg: true, type: 'number', describe: 'worker threads in this process (default: the cores)', coerce: intAtLeast('workers', 1) })
       .option('queue', { requiresArg: true, type: 'string', describe: 'redis://HOST:PORT: queue the jobs for `ingraph worker` processes instead' })
       .option('metric', { requiresArg: true, choices: METRICS, default: 'test_mse' as Metric, describe: 'what the leaderboard ranks by' })
-      .option('epochs', { requiresArg: true, type: 'number', coerce: intAtLeast('epochs', 1) })
-      .option('hidden', { requiresArg: true, type: 'number', coerce: intAtLeast('hidden', 1) })
-      .option('layers', { requiresArg: true, type: 'number', coerce: intAtLeast('layers', 1) })
-      .option('window', { requiresArg: true, type: 'number', coerce: intAtLeast('window', 1) })
-      .option('lr', { requiresArg: true, type: 'number', describe: 'learning rate', coerce: positive('lr') })
-      .option('batch-size', { requiresArg: true, type: 'number', coerce: intAtLeast('batch-size', 1) })
-      .option('seed', { requiresArg: true, type: 'number', coerce: intAtLeast('seed', 0) })
-      .option('normalize', { type: 'boolean', describe: 'standardise each series (fitted on its training split)' })
-      .option('optimizer', { requiresArg: true, choices: OPTIMIZER_NAMES })
-      .option('loss', { requiresArg: true, choices: LOSS_NAMES })
       .option('checkpoint-seconds', { requiresArg: true, type: 'number', describe: 'seconds between a job\'s checkpoints (default 5)', coerce: positive('checkpoint-seconds') })
       .option('lock-seconds', { requiresArg: true, type: 'number', describe: 'with --queue: the workers\' --lock-seconds (a job Redis lost is queued again after this)', coerce: positive('lock-seconds') })
       .option('quiet', { type: 'boolean', default: false })
@@ -53,7 +41,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const { runSweep } = await import('../sweep/sweep.ts');
     const r = await runSweep({
       out: a.out, data: a.data, column: column(a.column), group: a.group, csv: csvReadOptions(a), onWarning: printWarning, grid: a.grid, folds: a.folds, metric: a.metric, checkpointSeconds: a['checkpoint-seconds'],
-      base: { epochs: a.epochs, hidden: a.hidden, layers: a.layers, window: a.window, lr: a.lr, batchSize: a['batch-size'], seed: a.seed, normalize: a.normalize, optimizer: a.optimizer, loss: a.loss },
+      preset: a.preset, base: settingsOf(a), season: a.season,
       backend: a.queue ? { kind: 'queue', url: a.queue, lockMs: a['lock-seconds'] && a['lock-seconds'] * 1000 } : { kind: 'pool', workers: a.workers },
       onPlan: (p) => {
         if (!a.quiet) process.stderr.write(`${p.jobs} jobs over ${p.series} series${a.folds ? `, each a backtest of ${a.folds} folds` : ''}; ${p.todo} to run${p.todo < p.jobs ? ` (${p.jobs - p.todo} finished before)` : ''}${a.queue ? ` on ${a.queue}` : ''}\n`);

@@ -26,6 +26,8 @@ export interface JobSpec {
   settings: TrainSettings;
   /** Score by a backtest of this many folds (the means over them) instead of one train run. */
   folds?: number;
+  /** The seasonal-naive baseline's period in the job's report (default: from the date column, else 1). */
+  season?: number;
   checkpointSeconds?: number;
 }
 
@@ -75,12 +77,12 @@ export async function runJob(job: JobSpec, o: { last: boolean; signal?: AbortSig
   try {
     if (job.folds) {
       // The backtest skips its finished folds and resumes the one in progress itself.
-      const r = await backtest({ out: job.dir, data: job.data, folds: job.folds, ...job.settings, checkpointSeconds: job.checkpointSeconds, signal: o.signal });
+      const r = await backtest({ out: job.dir, data: job.data, folds: job.folds, ...job.settings, season: job.season, checkpointSeconds: job.checkpointSeconds, signal: o.signal });
       if (r.interrupted) throw new Error(`job ${job.id} was stopped; its finished folds and checkpoint are kept for the next attempt`);
       return jobState(job.dir);
     }
     const r = await train({
-      out: job.dir, data: job.data, ...job.settings, resume: existsSync(join(job.dir, FILES.checkpoint)),
+      out: job.dir, data: job.data, ...job.settings, season: job.season, resume: existsSync(join(job.dir, FILES.checkpoint)),
       checkpointSeconds: job.checkpointSeconds, signal: o.signal,
     });
     if (r.interrupted) throw new Error(`job ${job.id} was stopped at epoch ${r.metrics.epochs}; its checkpoint is kept for the next attempt`);

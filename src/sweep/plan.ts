@@ -7,9 +7,9 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { CsvReadOptions } from '../data/csv-table.ts';
 import { readCsvGroups, readCsvTable } from '../node/csv-file.ts';
 import { writeFileAtomic } from '../node/files.ts';
-import { PRESETS, type TrainSettings } from '../train/presets.ts';
+import { PRESETS, type PresetName, type TrainSettings } from '../train/presets.ts';
 import { naiveMse } from './baseline.ts';
-import { expandGrid, parseGrid, type GridSettings } from './grid.ts';
+import { expandGrid, parseGrid } from './grid.ts';
 import type { JobSpec } from './job.ts';
 
 export interface SweepInput {
@@ -25,8 +25,12 @@ export interface SweepInput {
   onWarning?: (message: string) => void;
   /** "hidden=5,16 lr=1e-2,1e-3"; empty: one job per series. */
   grid?: string;
-  /** Settings every job shares (the grid overrides them); the rest come from the default preset. */
-  base?: GridSettings;
+  /** Settings every job shares (the grid overrides them); the rest come from the preset. */
+  base?: Partial<TrainSettings>;
+  /** The settings a job starts from (default: the default preset). */
+  preset?: PresetName;
+  /** Period of the seasonal-naive baseline and the MASE in each job's report (default: from the date column, else 1). */
+  season?: number;
   /** Score each grid point by a rolling-origin backtest of this many folds (its mean) instead of one train run. */
   folds?: number;
   checkpointSeconds?: number;
@@ -55,17 +59,16 @@ export async function planSweep(input: SweepInput): Promise<SweepPlan> {
   const series = input.group ? await writeGroups(input, out) : [await oneSeries(input)];
   // Unset keys keep the preset's value (a spread would copy `undefined` over it).
   const given = Object.entries(input.base ?? {}).filter(([, v]) => v !== undefined);
-  const base: TrainSettings = { ...PRESETS.default, ...Object.fromEntries(given) };
+  const base: TrainSettings = { ...PRESETS[input.preset ?? 'default'], ...Object.fromEntries(given) };
   const jobs = series.flatMap((s) => {
     const digest = createHash('sha256').update(new Uint8Array(s.values.buffer, s.values.byteOffset, s.values.byteLength)).digest('hex');
     return expandGrid(axes).map((point): PlannedJob => {
       const settings = { ...base, ...point };
       // A backtest's folds are part of what the job is: another count is another job and folder.
-      const id = createHash('sha256').update(JSON.stringify({ digest, settings, ...(input.folds && { folds: input.folds }) })).digest('hex').slice(0, 12);
-      const spec: JobSpec = {
-        id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: s.data, settings, ...(input.folds && { folds: input.folds }),
-        checkpointSeconds: input.checkpointSeconds,
-      };
+      // So is the season, which changes the MASE a job reports.
+      const more = { ...(input.folds && { folds: input.folds }), ...(input.season && { season: input.season }) };
+      const id = createHash('sha256').update(JSON.stringify({ digest, settings, ...more })).digest('hex').slice(0, 12);
+      const spec: JobSpec = { id, series: s.name, dir: join(out, 'jobs', fileName(s.name), id), data: s.data, settings, ...more, checkpointSeconds: input.checkpointSeconds };
       return { spec, baseline: naiveMse(s.values, s.data.file, { window: settings.window, horizon: settings.horizon, folds: input.folds }) };
     });
   });

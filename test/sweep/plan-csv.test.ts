@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { parseCsvTable } from '../../src/data/csv-table.ts';
 import { planSweep } from '../../src/sweep/plan.ts';
 import { loadSeries } from '../../src/train/dataset.ts';
+import { PRESETS } from '../../src/train/presets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingraph-plan-csv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,4 +40,23 @@ test('groups: one file per series, with its dates, read back as the same series'
     assert.equal(t.frequency, 'daily');
     assert.deepEqual(Array.from(t.values[0]!).slice(0, 5), [10 * k, 10 * k + 1, 10 * k + 2, 10 * k + 2, 10 * k + 4]);
   }
+});
+
+test('every job starts from the preset, takes the shared settings (any train setting) and the season; the season is part of its id', async () => {
+  const data = join(dir, 'preset.csv');
+  writeFileSync(data, `price\n${Array.from({ length: 60 }, (_, i) => Math.sin(i / 3)).join('\n')}\n`);
+  const plain = await planSweep({ out: join(dir, 'preset'), data, grid: 'hidden=3,4' });
+  const tuned = await planSweep({ out: join(dir, 'preset'), data, grid: 'hidden=3,4', preset: 'tutorial', base: { horizon: 2, dense: [4], patience: 7 }, season: 7 });
+  assert.deepEqual(plain.jobs.map((j) => j.spec.settings.lr), [PRESETS.default.lr, PRESETS.default.lr]);
+  for (const [k, j] of tuned.jobs.entries()) {
+    const s = j.spec.settings;
+    assert.deepEqual({ lr: s.lr, epochs: s.epochs, horizon: s.horizon, dense: s.dense, patience: s.patience, hidden: s.hidden }, {
+      lr: PRESETS.tutorial.lr, epochs: PRESETS.tutorial.epochs, horizon: 2, dense: [4], patience: 7, hidden: 3 + k,
+    });
+    assert.equal(j.spec.season, 7);
+    assert.notEqual(j.spec.id, plain.jobs[k]!.spec.id);
+  }
+  assert.equal(plain.jobs[0]!.spec.season, undefined);
+  const otherSeason = await planSweep({ out: join(dir, 'preset'), data, grid: 'hidden=3,4', preset: 'tutorial', base: { horizon: 2, dense: [4], patience: 7 }, season: 12 });
+  assert.notEqual(otherSeason.jobs[0]!.spec.id, tuned.jobs[0]!.spec.id);
 });
