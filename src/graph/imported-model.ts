@@ -81,9 +81,6 @@ export function importedModel(imported: ImportedGraph, source: string, opts: Imp
   const back = reachBack(g, y);
   const candidates = new Set([...g.initializers.keys()].filter((v) => back.has(v)));
   const trainable = chooseTrainable([...g.initializers.keys()].filter((v) => weights.has(v.name)), candidates, opts, fail);
-  for (const v of trainable) {
-    if (v.uses.length > 1) fail(`initializer ${JSON.stringify(v.name)} is used by ${v.uses.length} nodes (${v.uses.map((n) => n.name).join(', ')}); shared weights are not supported: freeze it with --freeze`);
-  }
   const needsRule = onPath(g, trainable, back);
   const missing = needsRule.find((n) => !gradRule(n.op));
   if (missing) fail(`node ${JSON.stringify(missing.name)} (${missing.op}) has no gradient rule, and the loss needs it to train ${trainable.filter((v) => reaches(v, missing)).map((v) => JSON.stringify(v.name)).join(', ')}; freeze those with --freeze, or export the model without ${missing.op}`);

@@ -4,11 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { buildArtifacts } from '../../src/artifacts/build.ts';
 import { inferenceGraph } from '../../src/artifacts/inference.ts';
+import { FILES } from '../../src/artifacts/manifest.ts';
 import { ModelError } from '../../src/graph/errors.ts';
 import { Graph } from '../../src/graph/graph.ts';
 import { importedModel, type ImportOptions } from '../../src/graph/imported-model.ts';
 import { Ops } from '../../src/graph/ops.ts';
+import { makeOptimizer } from '../../src/optim/index.ts';
 import { loadGraphFile, loadModelBytes } from '../../src/node/onnx-file.ts';
 import { encodeModel } from '../../src/onnx/codec.ts';
 import { graphFromModel } from '../../src/onnx/load-graph.ts';
@@ -84,4 +87,40 @@ test('a batch the graph builds in (a constant reshape target) is refused in one 
   g.output(o.reshape(o.matmul(x, w), [8, 2, 1]), 'y');
   assert.throws(() => importedModel(reload(g), 'fixed.onnx'), (e: Error) =>
     e instanceof ModelError && !e.message.includes('\n') && /input "x" fixes the batch at 8 and the graph builds that size in .* re-export it with a dynamic batch/.test(e.message));
+});
+
+test('a weight used by several nodes (tied, or an unrolled recurrence\'s R) trains: its gradient sums every use', async () => {
+  // y = tanh(x·W)·W·v: W read twice. The gradient from the training graph against central differences in float64.
+  const g = new Graph('tied');
+  const o = new Ops(g);
+  const x = g.input('x', 'float32', ['batch', 3]);
+  const W = [0.3, -0.2, 0.5, 0.1, 0.4, -0.6, -0.3, 0.2, 0.7];
+  const v = [0.5, -1, 0.25];
+  const w = g.initializer('w', Tensor.float([3, 3], W));
+  const out = g.initializer('v', Tensor.float([3, 1], v));
+  g.output(o.matmul(o.matmul(o.tanh(o.matmul(x, w)), w), out, 'y'));
+  const { model, params } = importedModel(reload(g), 'tied.onnx', { trainable: ['w'] });
+  const { files } = buildArtifacts({ model, params, seed: 0, optimizer: makeOptimizer('adam') });
+  const s = await ort.InferenceSession.create(files[FILES.training]!);
+  const X = [0.2, -0.4, 0.9, -0.7, 0.3, 0.1], T = [0.05, -0.3];
+  const r = await s.run({ x: new ort.Tensor('float32', Float32Array.from(X), [2, 3]), target: new ort.Tensor('float32', Float32Array.from(T), [2, 1]), w: new ort.Tensor('float32', Float32Array.from(W), [3, 3]) });
+  await s.release();
+  const loss = (w: number[]) => {
+    let sum = 0;
+    for (let b = 0; b < 2; b++) {
+      const h = [0, 1, 2].map((j) => Math.tanh([0, 1, 2].reduce((a, k) => a + X[b * 3 + k]! * w[k * 3 + j]!, 0)));
+      const hw = [0, 1, 2].map((j) => [0, 1, 2].reduce((a, k) => a + h[k]! * w[k * 3 + j]!, 0));
+      const y = hw.reduce((a, hj, j) => a + hj * v[j]!, 0);
+      sum += (y - T[b]!) ** 2;
+    }
+    return sum / 2;
+  };
+  const grad = r.w_grad!.data as Float32Array;
+  W.forEach((_, i) => {
+    const e = 1e-6, up = [...W], down = [...W];
+    up[i]! += e;
+    down[i]! -= e;
+    const fd = (loss(up) - loss(down)) / (2 * e);
+    assert.ok(Math.abs(grad[i]! - fd) <= 1e-5 + 1e-4 * Math.abs(fd), `dL/dw[${i}]: ${grad[i]} vs ${fd}`);
+  });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FIXTURE_DIR = join(import.meta.dirname, '..', 'fixtures', 'torch');
-export const FIXTURE_MODELS = ['lstm', 'lstm2', 'gru', 'bilstm', 'mlp', 'conv1d'] as const;
+export const FIXTURE_MODELS = ['lstm', 'lstm2', 'gru', 'rnn', 'bilstm', 'mlp', 'conv1d'] as const;
 export const EXPORTERS = ['legacy', 'dynamo'] as const;
 export type FixtureModel = (typeof FIXTURE_MODELS)[number];
 export type Exporter = (typeof EXPORTERS)[number];
