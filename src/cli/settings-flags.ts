@@ -28,7 +28,7 @@ export function settingsFlags<T>(y: Argv<T>) {
     .option('dense', { requiresArg: true, type: 'string', describe: 'extra dense layer sizes, e.g. 32,16' })
     .option('horizon', { requiresArg: true, type: 'number', describe: 'values of the target forecast per window (direct multi-output)', coerce: intAtLeast('horizon', 1) })
     .option('normalize', { type: 'boolean', describe: 'scale every column inside the graph by constants fitted on the training values (--no-normalize: raw)' })
-    .option('local', { requiresArg: true, choices: LOCAL_MODES, describe: 'last: inputs and forecast relative to the window\'s last value (inside the graph); none: levels' })
+    .option('local', { requiresArg: true, choices: LOCAL_MODES, describe: 'last: inputs and forecast relative to the window\'s last value; window: each window centred on its mean and scaled by its spread, the forecast scaled back (both inside the graph); none: levels' })
     .option('val-fraction', { requiresArg: true, type: 'number', describe: 'share of the training rows, at their end, that validates (0: none)', coerce: fraction('val-fraction') })
     .option('patience', { requiresArg: true, type: 'number', describe: 'stop after this many epochs without a better validation loss (0: never)', coerce: intAtLeast('patience', 0) })
     .option('lr-schedule', { requiresArg: true, choices: LR_SCHEDULES, describe: 'constant, cosine over the epochs, or plateau (halve when validation stalls)' })

@@ -11,16 +11,20 @@ import type { Value } from './value.ts';
 
 /** How a window is made local before the network sees it: 'last' makes every input an offset from its column's
  *  last value in the window and the output the change from the target's last value (a trend or a level shift never
- *  leaves the training range); 'none' keeps levels. */
-export const LOCAL_MODES = ['last', 'none'] as const;
+ *  leaves the training range); 'window' centres each column on its window's mean and divides by its window's spread,
+ *  and the output is scaled back by the target's (per-window normalisation, RevIN without the learned affine: a
+ *  change of level or of volatility never leaves the training range); 'none' keeps levels. */
+export const LOCAL_MODES = ['last', 'window', 'none'] as const;
 export type LocalMode = (typeof LOCAL_MODES)[number];
 
 /** What the model does to raw values around its network: written to manifest.json as `preprocess`. */
 export interface Preprocess {
   local: LocalMode;
-  /** Per input column: subtracted from it (local 'none' only; 'last' subtracts the window's last value). */
+  /** Per input column: subtracted from it (local 'none' only; 'last' subtracts the window's last value, 'window'
+   *  its window's mean). */
   center: number[];
-  /** Per input column: what its offsets are divided by. */
+  /** Per input column: what its offsets are divided by ('window': the column's size, whose 1/1000 floors each
+   *  window's spread, so that a flat window is not divided by zero). */
   scale: number[];
   /** The target: its place among the input columns (null: not one of them), and the network's output is multiplied
    *  by scale, then center is added ('none') or the window's last target value ('last'). */
@@ -34,7 +38,7 @@ export const PREPROCESS_VALUES = { center: 'pre.center', scale: 'pre.scale', tar
 export function withPreprocess(m: TrainableModel, p: Preprocess): TrainableModel {
   const [window, features] = exampleDims(m.input) as [number, number];
   if (p.center.length !== features || p.scale.length !== features) throw new Error(`preprocess: ${p.scale.length} column scales for a model of ${features} features`);
-  if (p.local === 'last' && p.target.index === null) throw new Error('preprocess: local "last" needs the target among the input columns');
+  if (p.local !== 'none' && p.target.index === null) throw new Error(`preprocess: local "${p.local}" needs the target among the input columns`);
   const N = PREPROCESS_VALUES;
   const frozen = new Map(m.frozen);
   frozen.set(N.center, Tensor.float([features], p.center)).set(N.scale, Tensor.float([features], p.scale));
@@ -44,6 +48,16 @@ export function withPreprocess(m: TrainableModel, p: Preprocess): TrainableModel
     frozen,
     preprocess: p,
     forward(o: Ops, x: Value, param, f): Value {
+      if (p.local === 'window') {
+        // Over the window axis of x [batch, window, features]: mean and spread per example and column, [batch, 1, F].
+        const mean = o.reduceMean(x, [1], true);
+        const centred = o.sub(x, mean);
+        const floor = o.mul(param(N.scale), o.scalar(SPREAD_FLOOR));
+        const spread = o.sqrt(o.add(o.reduceMean(o.mul(centred, centred), [1], true), o.mul(floor, floor)));
+        const y = m.forward(o, o.div(centred, spread), param, { lstmForward: f.lstmForward });
+        const target = (v: Value) => o.squeeze(o.slice(v, [p.target.index!], [p.target.index! + 1], [2]), [2]); // [batch, 1]
+        return o.add(o.mul(y, target(spread)), target(mean), f.outName);
+      }
       const offsets = p.local === 'last' ? o.sub(x, o.slice(x, [window - 1], [window], [1])) : o.sub(x, param(N.center));
       const y = m.forward(o, o.div(offsets, param(N.scale)), param, { lstmForward: f.lstmForward });
       const base = p.local === 'last' ? lastTarget(o, x, window, p.target.index!) : param(N.targetCenter);
@@ -51,6 +65,9 @@ export function withPreprocess(m: TrainableModel, p: Preprocess): TrainableModel
     },
   };
 }
+
+/** local 'window': a window's spread is at least this share of its column's size (Preprocess.scale). */
+const SPREAD_FLOOR = 1e-3;
 
 /** The target column's last value in each window, [batch, 1]. */
 function lastTarget(o: Ops, x: Value, window: number, index: number): Value {

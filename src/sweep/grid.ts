@@ -2,6 +2,7 @@
 // key names a training setting and parses its own values, so a bad key or value is refused before anything runs.
 
 import { LOSS_NAMES } from '../graph/losses.ts';
+import { LOCAL_MODES } from '../graph/preprocess.ts';
 import { OPTIMIZER_NAMES } from '../optim/optimizer.ts';
 import type { TrainSettings } from '../train/presets.ts';
 import { SweepError } from './errors.ts';
@@ -27,6 +28,7 @@ const KEYS: Record<string, { setting: Key; parse: (s: string) => unknown; want: 
   normalize: { setting: 'normalize', parse: bool, want: 'true or false' },
   optimizer: { setting: 'optimizer', parse: oneOf(OPTIMIZER_NAMES), want: either(OPTIMIZER_NAMES) },
   loss: { setting: 'loss', parse: oneOf(LOSS_NAMES), want: either(LOSS_NAMES) },
+  local: { setting: 'local', parse: oneOf(LOCAL_MODES), want: either(LOCAL_MODES) },
 };
 
 export interface GridAxis {

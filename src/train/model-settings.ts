@@ -52,16 +52,19 @@ export function modelConfig(s: TrainSettings, features: number, built: Manifest 
 /**
  * The preprocessing constants, fitted on the first `end` values (those the fitting rows see), or null when the
  * settings ask for none. Offsets from the window's last value are scaled by the root mean square of one-step
- * changes (the size of a step's move); levels by the standard deviation.
+ * changes (the size of a step's move); levels by the standard deviation; local 'window' scales by each window's own
+ * spread and keeps the standard deviation only as the size whose 1/1000 floors it.
  */
 export function fitPreprocess(data: SeriesData, end: number, s: Pick<TrainSettings, 'normalize' | 'local'>): Preprocess | null {
   if (!s.normalize && s.local === 'none') return null;
-  if (s.local === 'last' && data.targetIndex === null) {
-    throw new TrainError(`local "last" forecasts the change from the target's last value, but the target ${data.targetName} is not among the input columns: add it to --columns, or use --local none`);
+  if (s.local !== 'none' && data.targetIndex === null) {
+    const what = s.local === 'last' ? "the change from the target's last value" : "in units of the target's window";
+    throw new TrainError(`local "${s.local}" forecasts ${what}, but the target ${data.targetName} is not among the input columns: add it to --columns, or use --local none`);
   }
   const fit = (v: Float64Array): { center: number; scale: number } => {
     const part = v.subarray(0, end);
     if (!s.normalize) return { center: 0, scale: 1 };
+    if (s.local === 'window') return { center: 0, scale: fitNormalizer(part).std };
     if (s.local === 'none') {
       const n = fitNormalizer(part);
       return { center: n.mean, scale: n.std };

@@ -82,6 +82,27 @@ test('two columns in, three steps out: build-graph -> train -> predict; model.on
   row.slice(2).forEach((v, h) => assert.ok(Math.abs(v - y[h]!) <= 1e-5 * Math.abs(y[h]!), `step ${h + 1}: ${v} vs ${y[h]}`));
 });
 
+test('--local window: trains through the per-window statistics, and model.onnx scores what the trainer reported', async () => {
+  const out = tmp();
+  const { file, a, b } = writeTable(out);
+  const t = cli('train', '--data', file, '--columns', 'a,b', '--target', 'a', '--local', 'window', '--window', '8', '--hidden', '6', '--epochs', '8', '--out', out, '--quiet');
+  assert.equal(t.status, 0, t.stderr);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.preprocess.local, 'window');
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  assert.ok(Number.isFinite(metrics.test_mse) && metrics.train_loss < JSON.parse(readFileSync(join(out, 'train-log.jsonl'), 'utf8').split('\n')[0]!).train_loss, 'the loss fell');
+  const ex = forecastWindows([a, b], a, { window: 8, horizon: 1 });
+  const [t0, t1] = manifest.data.split.test as [number, number];
+  const y = await runModel(join(out, 'model.onnx'), ex.x.subarray(t0 * 16, t1 * 16), [t1 - t0, 8, 2]);
+  let se = 0;
+  for (let i = 0; i < t1 - t0; i++) se += (y[i]! - ex.y[t0 + i]!) ** 2;
+  assert.ok(Math.abs(se / (t1 - t0) - metrics.test_mse) <= 1e-6 * metrics.test_mse, `${se / (t1 - t0)} vs ${metrics.test_mse}`);
+  // The forecast is in the target's window units: the target must be one of the inputs.
+  const r = cli('train', '--data', file, '--columns', 'b', '--target', 'a', '--local', 'window', '--epochs', '1', '--out', join(out, 'other'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr.trim(), /^error: local "window" forecasts in units of the target's window, but the target a is not among the input columns: add it to --columns, or use --local none$/);
+});
+
 test('train keeps what build-graph built, and refuses a contradiction in one line', () => {
   const out = tmp();
   const { file } = writeTable(out);
@@ -112,27 +133,41 @@ test('preprocessing is part of model.onnx: raw values in, raw values out, as the
   for (const p of [
     { local: 'last', center: [0, 0], scale: [2, 30], target: { index: 1, center: 0, scale: 30 } },
     { local: 'none', center: [50, 350], scale: [14, 15], target: { index: 0, center: 50, scale: 14 } },
+    // A flat window too (row 0 of column 1 below): its spread is the floor, scale/1000, not zero.
+    { local: 'window', center: [0, 0], scale: [14, 2000], target: { index: 1, center: 0, scale: 15 } },
   ] satisfies Preprocess[]) {
     const path = join(tmp(), 'model.onnx');
     writeFileSync(path, serializeModel(inferenceGraph(withPreprocess(forecasterModel(c), p), params)));
-    const got = await runModel(path, x, [rows, 5, 2]);
+    const input = Float32Array.from(x);
+    if (p.local === 'window') for (let t = 0; t < 5; t++) input[t * 2 + 1] = 7;
+    const got = await runModel(path, input, [rows, 5, 2]);
     // The reference: each window made local and scaled by hand, the plain network, then the output put back.
-    const pre = Float64Array.from(x, (v, i) => {
+    // Window statistics per row and column: mean, and spread = sqrt(variance + (scale/1000)²).
+    const stat = (r: number, f: number) => {
+      const v = [0, 1, 2, 3, 4].map((t) => input[r * 10 + t * 2 + f]!);
+      const mean = v.reduce((a, b) => a + b, 0) / 5;
+      return { mean, spread: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / 5 + (p.scale[f]! / 1000) ** 2) };
+    };
+    const pre = Float64Array.from(input, (v, i) => {
       const r = Math.floor(i / 10), f = i % 2;
-      return (v - (p.local === 'last' ? x[r * 10 + 8 + f]! : p.center[f]!)) / p.scale[f]!;
+      if (p.local === 'window') return (v - stat(r, f).mean) / stat(r, f).spread;
+      return (v - (p.local === 'last' ? input[r * 10 + 8 + f]! : p.center[f]!)) / p.scale[f]!;
     });
     const net = forecasterForward(c, params, pre, rows);
     for (let r = 0; r < rows; r++) {
-      const base = p.local === 'last' ? x[r * 10 + 8 + p.target.index!]! : p.target.center;
+      const t = p.target.index!;
+      const base = p.local === 'last' ? input[r * 10 + 8 + t]! : p.local === 'window' ? stat(r, t).mean : p.target.center;
+      const scale = p.local === 'window' ? stat(r, t).spread : p.target.scale;
       for (let h = 0; h < 2; h++) {
-        const want = net[r * 2 + h]! * p.target.scale + base;
+        const want = net[r * 2 + h]! * scale + base;
         assert.ok(Math.abs(got[r * 2 + h]! - want) <= 1e-4 * Math.max(1, Math.abs(want)), `${p.local} row ${r} step ${h}: ${got[r * 2 + h]} vs ${want}`);
       }
     }
     // The constants are frozen values of the model: initializers of model.onnx, by name.
     const tensors = loadModelFile(path).tensors;
     assert.deepEqual(tensors.get('pre.scale')!.data, Float32Array.from(p.scale));
-    assert.deepEqual(tensors.get('post.scale')!.data, Float32Array.of(p.target.scale));
+    // ('window' scales the output by the target's own window, so it reads no post.* constant.)
+    if (p.local !== 'window') assert.deepEqual(tensors.get('post.scale')!.data, Float32Array.of(p.target.scale));
   }
 });
 
