@@ -9,7 +9,7 @@ import { Ops } from '../../src/graph/ops.ts';
 import type { Value } from '../../src/graph/value.ts';
 import { serializeModel } from '../../src/onnx/serialize.ts';
 import { markdownTable } from './format.ts';
-import { median } from './stats.ts';
+import { timeRuns } from './ort-profile.ts';
 
 /** A chain link: the next value from the previous one (`y`), given the graph's inputs (`v`). */
 type Link = (o: Ops, y: Value, v: Record<string, Value>) => Value;
@@ -23,7 +23,7 @@ interface Case {
   nodes: number;
 }
 
-async function msPerRun(c: Case, links: number): Promise<number> {
+async function usPerRun(c: Case, links: number): Promise<number> {
   const g = new Graph('op_costs');
   const o = new Ops(g);
   const v = Object.fromEntries(Object.entries(c.inputs).map(([n, s]) => [n, g.input(n, 'float32', s)]));
@@ -35,15 +35,9 @@ async function msPerRun(c: Case, links: number): Promise<number> {
     const size = shape.reduce((a, b) => a * b, 1);
     return [n, new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 200) / 1000 - 0.1), shape)];
   }));
-  for (let i = 0; i < 30; i++) await s.run(feeds);
-  const rounds: number[] = [];
-  for (let r = 0; r < 9; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 30; i++) await s.run(feeds);
-    rounds.push((performance.now() - t0) / 30);
-  }
+  const us = await timeRuns(s, feeds, 30, 30, 9);
   await s.release();
-  return median(rounds);
+  return us;
 }
 
 const H = Number(process.argv[2] ?? 5), B = Number(process.argv[3] ?? 256), G = 4 * H, Z = H + 3;
@@ -64,8 +58,8 @@ const cases: Case[] = [
 const extra = 100;
 const out: string[][] = [];
 for (const c of cases) {
-  const per = ((await msPerRun(c, 1 + extra)) - (await msPerRun(c, 1))) / extra;
-  out.push([c.what, String(c.nodes), (per * 1000).toFixed(2)]);
+  const per = ((await usPerRun(c, 1 + extra)) - (await usPerRun(c, 1))) / extra;
+  out.push([c.what, String(c.nodes), per.toFixed(2)]);
 }
 console.log(`hidden ${H}, batch ${B}; µs per chain link (median of 9 rounds of 30 runs, ${extra} extra links over one)\n`);
 console.log(markdownTable(['link', 'nodes', 'µs'], out));

@@ -2,9 +2,6 @@
 // kernel time per optimizer step by op type with 1 and with 2 threads (ONNX Runtime's profiler), and the unprofiled
 // wall time per step of each, interleaved. The facts behind docs/bench.md's two-thread columns.
 // Run: npx tsx scripts/bench/profile-threads.ts [hidden] [window] [batch] [runs]     (Markdown out)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { flatLayout } from '../../src/artifacts/train-step.ts';
 import { Rng } from '../../src/data/rng.ts';
@@ -12,15 +9,9 @@ import { specFor, TrainStepEngine } from '../../src/engine/engine.ts';
 import { forecasterModel, type ModelConfig } from '../../src/graph/model.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { fmt, markdownTable } from './format.ts';
+import { kernelsPerStep, type KernelTimes } from './ort-profile.ts';
 import { median } from './stats.ts';
 import { sineExamples, trainStepBytes } from './step-loop.ts';
-
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  args?: { op_name?: string };
-}
 
 const [hidden, window, batch, runs] = [32, 50, 256, 10].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number, number];
 const K = 2;
@@ -32,37 +23,20 @@ const data = sineExamples({ hidden, window, batch }, K, rng);
 const bytes = trainStepBytes(c, 'auto');
 const spec = specFor(model, makeOptimizer('adam').stateNames);
 
-async function session(threads: number, profileDir?: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads, graphOptimizationLevel: 'all', ...(profileDir ? { enableProfiling: true, profileFilePrefix: join(profileDir, 'p') } : {}),
-  });
-}
+const options = (threads: number): ort.InferenceSession.SessionOptions => ({ intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
 
-/** Kernel µs per optimizer step by op type (the Loop node itself left out: it spans its body's kernels). */
-async function kernels(threads: number): Promise<Map<string, { n: number; us: number }>> {
-  const dir = mkdtempSync(join(tmpdir(), 'ingraph-prof-threads-'));
-  const s = await session(threads, dir);
-  const e = new TrainStepEngine(ort, s, spec, { params, rng: new Rng(0).state });
-  for (let i = 0; i < runs; i++) await e.run(data.ex, data.batches, 1e-4);
-  s.endProfiling();
-  await s.release();
-  const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as ProfileEvent[];
-  rmSync(dir, { recursive: true, force: true });
-  const by = new Map<string, { n: number; us: number }>();
-  for (const ev of events) {
-    const op = ev.args?.op_name;
-    if (ev.cat !== 'Node' || !ev.name.endsWith('_kernel_time') || !op || op === 'Loop') continue;
-    const r = by.get(op) ?? { n: 0, us: 0 };
-    r.n += 1 / (runs * K);
-    r.us += ev.dur / (runs * K);
-    by.set(op, r);
-  }
-  return by;
+/** Kernel µs per optimizer step by op type. */
+function kernels(threads: number): Promise<KernelTimes> {
+  return kernelsPerStep(bytes, options(threads), async (s) => {
+    const e = new TrainStepEngine(ort, s, spec, { params, rng: new Rng(0).state });
+    for (let i = 0; i < runs; i++) await e.run(data.ex, data.batches, 1e-4);
+    return runs * K;
+  });
 }
 
 /** Unprofiled ms per step, 1 and 2 threads interleaved over 5 rounds (medians). */
 async function wall(): Promise<[number, number]> {
-  const engines = await Promise.all([1, 2].map(async (t) => new TrainStepEngine(ort, await session(t), spec, { params, rng: new Rng(0).state })));
+  const engines = await Promise.all([1, 2].map(async (t) => new TrainStepEngine(ort, await ort.InferenceSession.create(bytes, options(t)), spec, { params, rng: new Rng(0).state })));
   const time = async (e: TrainStepEngine) => {
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) await e.run(data.ex, data.batches, 1e-4);
@@ -77,7 +51,7 @@ async function wall(): Promise<[number, number]> {
 const one = await kernels(1), two = await kernels(2);
 const [w1, w2] = await wall();
 const ops = [...one.keys()].sort((a, b) => two.get(b)!.us - two.get(a)!.us);
-const sum = (m: Map<string, { us: number }>) => [...m.values()].reduce((a, v) => a + v.us, 0);
+const sum = (m: KernelTimes) => [...m.values()].reduce((a, v) => a + v.us, 0);
 console.log(`hidden ${hidden}, window ${window}, batch ${batch}: kernel µs per optimizer step (ONNX Runtime's profiler, ${runs} runs of ${K} steps)\n`);
 console.log(markdownTable(['op', 'nodes per step', '1 thread', '2 threads', '2 threads / 1'], [
   ...ops.map((op) => [op, fmt(one.get(op)!.n), fmt(one.get(op)!.us), fmt(two.get(op)?.us ?? 0), ((two.get(op)?.us ?? 0) / one.get(op)!.us).toFixed(2)]),

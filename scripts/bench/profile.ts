@@ -2,9 +2,6 @@
 // the Node side's share of a run, and the forward LSTM op against the same cell written as plain ONNX ops.
 // Run: npx tsx scripts/bench/profile.ts [runs] [op|unrolled]   (Markdown out; the second argument picks the train
 // step's LSTM forward, default the library's; for the Node side see cpuprof.ts).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../../src/graph/graph.ts';
 import { lstm, lstmUnrolled } from '../../src/graph/layers/lstm.ts';
@@ -17,17 +14,10 @@ import { specFor, TrainStepEngine } from '../../src/engine/engine.ts';
 import { forecasterModel, initParameters, type LstmForward, type ModelConfig } from '../../src/graph/model.ts';
 import { makeOptimizer } from '../../src/optim/index.ts';
 import { fmt, markdownTable } from './format.ts';
-import { median } from './stats.ts';
+import { kernelsPerStep, timeRuns } from './ort-profile.ts';
 import { trainingGraphVariant, type LstmVariant } from './lstm-variants.ts';
 import { trainStepBytes } from './step-loop.ts';
 import { modelConfig, TUTORIAL } from './workload.ts';
-
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  args?: { op_name?: string };
-}
 
 const runs = Number(process.argv[2] ?? 300);
 const forward = (process.argv[3] ?? null) as LstmForward | null;
@@ -53,28 +43,12 @@ function engineOn(s: ort.InferenceSession): TrainStepEngine {
 
 /** Per-op kernel µs per optimizer step, from ONNX Runtime's profile of `runs` runs (Loop, the wrapper, left out). */
 async function opProfile(): Promise<{ byOp: [string, { n: number; us: number }][]; kernelUs: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ingraph-prof-'));
-  const s = await ort.InferenceSession.create(trainStepBytes(c, 'auto', forward), {
-    intraOpNumThreads: 1, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: join(dir, 'p'),
+  const by = await kernelsPerStep(trainStepBytes(c, 'auto', forward), { intraOpNumThreads: 1, graphOptimizationLevel: 'all' }, async (s) => {
+    const engine = engineOn(s);
+    for (let i = 0; i < runs; i++) await engine.run(examples, batches, 1e-4);
+    return runs * stepsPerRun;
   });
-  const engine = engineOn(s);
-  for (let i = 0; i < runs; i++) await engine.run(examples, batches, 1e-4);
-  s.endProfiling();
-  await s.release();
-  const file = readdirSync(dir).map((n) => join(dir, n))[0]!;
-  const events = JSON.parse(readFileSync(file, 'utf8')) as ProfileEvent[];
-  rmSync(dir, { recursive: true, force: true });
-  const by = new Map<string, { n: number; us: number }>();
-  for (const e of events) {
-    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || e.args.op_name === 'Loop') continue;
-    const r = by.get(e.args.op_name) ?? { n: 0, us: 0 };
-    r.n++;
-    r.us += e.dur;
-    by.set(e.args.op_name, r);
-  }
-  const steps = runs * stepsPerRun;
-  const byOp = [...by].map(([k, v]) => [k, { n: v.n / steps, us: v.us / steps }] as [string, { n: number; us: number }]);
-  byOp.sort((a, b) => b[1].us - a[1].us);
+  const byOp = [...by].sort((a, b) => b[1].us - a[1].us);
   return { byOp, kernelUs: byOp.reduce((a, [, v]) => a + v.us, 0) };
 }
 
@@ -100,18 +74,6 @@ function forwardGraph(kind: 'op' | 'cell', B: number): Uint8Array {
   const h = o.squeeze(kind === 'op' ? lstm(o, x, p, H).Yh : lstmUnrolled(o, x, p, H).Yh, [0]);
   g.output(o.identity(h), 'h');
   return serializeModel(g);
-}
-
-/** µs per `session.run`: `warmup` runs, then the median of 5 timed blocks of `perBlock` runs. */
-async function timeRuns(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>, warmup: number, perBlock: number): Promise<number> {
-  for (let i = 0; i < warmup; i++) await s.run(feeds);
-  const reps: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < perBlock; i++) await s.run(feeds);
-    reps.push(((performance.now() - t0) * 1000) / perBlock);
-  }
-  return median(reps);
 }
 
 async function forwardMicro(kind: 'op' | 'cell', B: number): Promise<number> {
