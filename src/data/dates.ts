@@ -129,9 +129,9 @@ function namedMonthDate(s: string): number {
       continue;
     }
     const letters = isLetter(c);
+    if (!letters && !isDigit(c)) return NaN;
     let end = at + 1;
     while (end < s.length && (letters ? isLetter(s[end]!) : isDigit(s[end]!))) end++;
-    if (!letters && !isDigit(c)) return NaN;
     words.push(s.slice(at, end));
     at = end;
   }
