@@ -127,7 +127,7 @@ defineGrad('GRU', (c) => {
     if (c.needs(0)) dX = o.gemm(G(), o.concat([Wh, Wzr, o.zerosLike(Wh)], 0), null, { transA: true });
     // Per step: one product with [x_t; 1; h₋₁] gives the input side's [4H, F+1] and the recurrent side's [4H, H].
     const [byX, byH] = byGateInput(Gs);
-    const wb = byX ? withOnes(byX, 4 * H) : null;
+    const wb = byX && (c.needs(1) || (Bias && c.needs(3))) ? withOnes(byX, 4 * H) : null;
     if (c.needs(1)) dW = inputOrder(wb ? wb.w : o.gemm(G(), res.X, null));
     if (c.needs(2)) dR = recurrent(byH ?? o.gemm(G(), res.Hprev, null, { transB: true }));
     if (Bias && c.needs(3)) {
