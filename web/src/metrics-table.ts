@@ -30,7 +30,7 @@ const SETTING_LABELS: [string, string][] = [
   ['layers', 'LSTM layers'],
   ['window', 'window'],
   ['horizon', 'horizon (steps forecast)'],
-  ['local', 'local windows (last: offsets from the last value; window: the window\'s mean and spread)'],
+  ['local', 'local windows (last, window or none)'],
   ['valFraction', 'validation share of the training rows'],
   ['patience', 'early-stopping patience (epochs)'],
   ['lrSchedule', 'learning-rate schedule'],
